@@ -1,0 +1,36 @@
+# Everything a reader or CI needs, from a fresh clone: `make build`, `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: setup build html test pdf clean help
+
+help:
+	@echo "make build   set up .venv and build the website into _build/html"
+	@echo "make test    set up .venv and run the test suite"
+	@echo "make pdf     build _build/latex/book.pdf (needs TeX Live, see README)"
+	@echo "make clean   remove _build"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build html: setup
+	$(JB) build . $(BUILD_FLAGS)
+	@echo "Open _build/html/index.html in a browser."
+
+test: setup
+	$(BIN)/python -m pytest
+
+pdf: setup
+	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
+
+clean:
+	rm -rf _build

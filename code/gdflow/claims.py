@@ -1,0 +1,166 @@
+"""Claim checks: a measured number, the number a theorem predicts, and a verdict.
+
+A :class:`Check` records what was measured against which statement; its
+``assert_holds`` raises :class:`ClaimViolation` when the claim failed, which a
+book page calls so that a false claim stops the build. Functions that produce a
+check are registered under the claim's id (``C02``...) with :func:`claim`, so the
+claims ledger and the tests can run every one of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+__all__ = [
+    "Check", "ClaimViolation", "at_most", "at_least", "close_to",
+    "claim", "registry", "run",
+]
+
+
+class ClaimViolation(AssertionError):
+    """A claim's check failed: the measurement contradicts the statement."""
+
+
+_RELATIONS = {"<=": "at most", ">=": "at least", "~": "within tolerance of"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of checking one claim numerically.
+
+    Attributes
+    ----------
+    claim : str
+        The claim id, e.g. ``"C02"``.
+    quantity : str
+        What was measured, in words.
+    observed : float
+        The measured value.
+    predicted : float
+        The theorem's value or bound.
+    relation : {"<=", ">=", "~"}
+        observed <= predicted + tolerance, observed >= predicted - tolerance, or
+        |observed - predicted| <= tolerance.
+    tolerance : float
+        Absolute slack allowed, with its justification in ``why_tolerance``.
+    why_tolerance : str
+        Why the tolerance is what it is.
+    passed : bool
+        The verdict.
+    """
+
+    claim: str
+    quantity: str
+    observed: float
+    predicted: float
+    relation: str
+    tolerance: float
+    why_tolerance: str = ""
+    passed: bool = field(init=False)
+
+    def __post_init__(self):
+        if self.relation not in _RELATIONS:
+            raise ValueError(f"relation must be one of {sorted(_RELATIONS)}; got {self.relation!r}")
+        if not (self.tolerance >= 0):
+            raise ValueError(f"tolerance must be non-negative; got {self.tolerance}")
+        obs, pred, tol = float(self.observed), float(self.predicted), float(self.tolerance)
+        object.__setattr__(self, "observed", obs)
+        object.__setattr__(self, "predicted", pred)
+        object.__setattr__(self, "tolerance", tol)
+        if not (math.isfinite(obs) and math.isfinite(pred)):
+            ok = False
+        elif self.relation == "<=":
+            ok = obs <= pred + tol
+        elif self.relation == ">=":
+            ok = obs >= pred - tol
+        else:
+            ok = abs(obs - pred) <= tol
+        object.__setattr__(self, "passed", bool(ok))
+
+    @property
+    def margin(self) -> float:
+        """How far inside (positive) or outside (negative) the tolerance the check is."""
+        if self.relation == "<=":
+            return self.predicted + self.tolerance - self.observed
+        if self.relation == ">=":
+            return self.observed - self.predicted + self.tolerance
+        return self.tolerance - abs(self.observed - self.predicted)
+
+    def describe(self) -> str:
+        verdict = "holds" if self.passed else "FAILS"
+        return (f"{self.claim} {verdict}: {self.quantity} = {self.observed:.6g}, "
+                f"{_RELATIONS[self.relation]} {self.predicted:.6g} (tolerance {self.tolerance:.3g})")
+
+    def assert_holds(self) -> "Check":
+        """Return ``self`` if the claim held; raise :class:`ClaimViolation` otherwise."""
+        if not self.passed:
+            raise ClaimViolation(self.describe())
+        return self
+
+
+def at_most(claim_id, quantity, observed, bound, tolerance, why_tolerance="") -> Check:
+    """Check observed <= bound + tolerance."""
+    return Check(claim_id, quantity, observed, bound, "<=", tolerance, why_tolerance)
+
+
+def at_least(claim_id, quantity, observed, bound, tolerance, why_tolerance="") -> Check:
+    """Check observed >= bound - tolerance."""
+    return Check(claim_id, quantity, observed, bound, ">=", tolerance, why_tolerance)
+
+
+def close_to(claim_id, quantity, observed, predicted, tolerance, why_tolerance="") -> Check:
+    """Check |observed - predicted| <= tolerance."""
+    return Check(claim_id, quantity, observed, predicted, "~", tolerance, why_tolerance)
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    """A registered claim: its id, the book label of its statement, and its check."""
+
+    claim: str
+    label: str
+    statement: str
+    function: Callable[..., Check]
+
+
+_REGISTRY: dict[str, ClaimSpec] = {}
+
+#: Modules whose import registers claim checks, in book order.
+CHECK_MODULES = ("gdflow.checks.descent",)
+
+
+def claim(claim_id: str, *, label: str, statement: str):
+    """Register the decorated function as the check of claim ``claim_id``.
+
+    ``label`` is the target of the statement in the book (a ``prf:`` label),
+    ``statement`` a one-line summary for the ledger.
+    """
+    def decorate(function):
+        if claim_id in _REGISTRY and _REGISTRY[claim_id].function is not function:
+            raise ValueError(f"claim {claim_id} is registered twice")
+        _REGISTRY[claim_id] = ClaimSpec(claim_id, label, statement, function)
+        return function
+    return decorate
+
+
+def registry() -> dict[str, ClaimSpec]:
+    """Every registered claim, in book order."""
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
+    return dict(_REGISTRY)
+
+
+def run(claim_id: str, **options) -> tuple[Check, ...]:
+    """Run one registered claim's checks with their defaults (or ``options``).
+
+    A claim function returns one :class:`Check` or several (one per objective,
+    say); this always returns a tuple.
+    """
+    specs = registry()
+    if claim_id not in specs:
+        raise KeyError(f"no check is registered for claim {claim_id!r}")
+    out = specs[claim_id].function(**options)
+    return (out,) if isinstance(out, Check) else tuple(out)
