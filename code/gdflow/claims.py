@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib
 import math
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
 
 __all__ = [
     "Check", "ClaimViolation", "at_most", "at_least", "close_to",
-    "claim", "registry", "run",
+    "claim", "exempt", "exemptions", "registry", "run",
 ]
 
 
@@ -127,9 +128,15 @@ class ClaimSpec:
 
 
 _REGISTRY: dict[str, ClaimSpec] = {}
+_EXEMPT: dict[str, str] = {}
 
-#: Modules whose import registers claim checks, in book order.
-CHECK_MODULES = ("gdflow.checks.descent",)
+
+def _load_check_modules() -> None:
+    """Import every module of :mod:`gdflow.checks`; importing one registers its claims."""
+    from . import checks
+
+    for info in pkgutil.iter_modules(checks.__path__):
+        importlib.import_module(f"{checks.__name__}.{info.name}")
 
 
 def claim(claim_id: str, *, label: str, statement: str):
@@ -146,11 +153,28 @@ def claim(claim_id: str, *, label: str, statement: str):
     return decorate
 
 
+def exempt(label: str, reason: str) -> None:
+    """Record that the statement labelled ``label`` has no numerical check, and why.
+
+    Every labelled theorem, lemma, proposition and corollary of the book needs
+    either a registered claim with that label or an exemption with a reason
+    (for instance: an existence theorem, or a statement proved but not quantitative).
+    """
+    if not reason.strip():
+        raise ValueError(f"an exemption of {label!r} needs a reason")
+    _EXEMPT[label] = reason
+
+
 def registry() -> dict[str, ClaimSpec]:
-    """Every registered claim, in book order."""
-    for module in CHECK_MODULES:
-        importlib.import_module(module)
-    return dict(_REGISTRY)
+    """Every registered claim, ordered by claim id (C01, C02, ...)."""
+    _load_check_modules()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def exemptions() -> dict[str, str]:
+    """Labels of statements without a numerical check, with the reason for each."""
+    _load_check_modules()
+    return dict(sorted(_EXEMPT.items()))
 
 
 def run(claim_id: str, **options) -> tuple[Check, ...]:
