@@ -1,0 +1,295 @@
+"""Start IPython kernels by forking a process that has already imported the heavy modules.
+
+A fresh ``python -m ipykernel_launcher`` spends most of a second importing
+IPython, ipykernel, numpy, scipy and matplotlib before it runs the first cell;
+a page of the book then spends about as long again importing them itself. The
+book's pages are short, so start-up is most of their cost. Here a *server*
+imports those modules once and forks one child per kernel: the child runs
+exactly what ``ipykernel_launcher`` runs (same arguments, environment and
+working directory) in a fresh process whose imports are already done.
+
+Three pieces:
+
+- :func:`serve` -- the server (run by :class:`ForkServer`); it stops when its
+  standard input closes, and kills the kernels still running;
+- the *stand-in* -- this file run as a script with ``client`` as first argument;
+  it is what jupyter_client launches in place of the kernel: it asks the server
+  for a kernel, forwards signals to it, and exits with its exit status. If the
+  stand-in dies (jupyter_client kills it), the server kills its kernel;
+- :func:`forking_kernel_manager` -- a jupyter_client kernel manager class that
+  launches the stand-in instead of ``python -m ipykernel_launcher``.
+
+Kernels of another interpreter or another launcher start the ordinary way.
+The stand-in runs as ``python -I -S`` (standard library only, nothing from the
+script's folder), so this module imports only the standard library at its top.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+#: Modules the server imports before forking (missing ones are skipped). Not
+#: ``matplotlib.pyplot`` nor the inline backend: those hook into the running
+#: IPython shell when imported, so each kernel imports them itself.
+PRELOAD = (
+    "numpy", "scipy", "scipy.optimize", "scipy.integrate", "scipy.linalg", "scipy.special",
+    "matplotlib", "matplotlib.figure", "matplotlib.axes", "matplotlib.backend_bases",
+    "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg", "matplotlib.colors",
+    "matplotlib.font_manager", "matplotlib.mathtext", "cycler",
+    "IPython", "IPython.core.interactiveshell", "IPython.core.completer", "IPython.display",
+    "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "matplotlib_inline", "nbformat", "myst_nb.ext.glue", "gdflow",
+)
+
+
+def _send(conn, data: bytes) -> None:
+    conn.sendall(struct.pack("!I", len(data)) + data)
+
+
+def _recv_exact(conn, n: int) -> bytes:
+    chunks = b""
+    while len(chunks) < n:
+        chunk = conn.recv(n - len(chunks))
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks += chunk
+    return chunks
+
+
+def _recv(conn) -> bytes:
+    (size,) = struct.unpack("!I", _recv_exact(conn, 4))
+    return _recv_exact(conn, size)
+
+
+# --- server ------------------------------------------------------------------------------------
+
+def preload(modules=PRELOAD) -> list[str]:
+    """Import ``modules`` (skipping those that fail); return the ones imported."""
+    import importlib
+
+    # ipykernel sets this default when a kernel starts; matplotlib reads it on import.
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # Silences debugpy's note on frozen modules; each kernel gets its own environment back.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    done = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # an optional module: the kernel imports it itself if it needs it
+            continue
+        done.append(name)
+    return done
+
+
+def _run_kernel(request: dict) -> None:
+    """In the forked child: become ``python -m ipykernel_launcher ARGS`` and never return."""
+    code = 1
+    try:
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def serve(address: str) -> None:
+    """Listen on the Unix socket ``address`` and fork one kernel per request.
+
+    Prints ``ready`` on standard output once listening; returns when standard
+    input reaches end of file, after killing the kernels still running.
+    """
+    import selectors
+
+    preload()
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(64)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, "accept")
+    sel.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    kernels: dict[int, socket.socket] = {}  # kernel pid -> its stand-in's connection
+    owners: dict[socket.socket, int] = {}
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    running = True
+    while running:
+        for key, _ in sel.select(timeout=0.05):
+            if key.data == "stdin":
+                if not os.read(sys.stdin.fileno(), 4096):
+                    running = False
+            elif key.data == "accept":
+                conn, _ = listener.accept()
+                try:
+                    request = json.loads(_recv(conn))
+                except (EOFError, ValueError, OSError):
+                    conn.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    sel.close()
+                    listener.close()
+                    conn.close()
+                    _run_kernel(request)
+                kernels[pid] = conn
+                owners[conn] = pid
+                _send(conn, str(pid).encode())
+                sel.register(conn, selectors.EVENT_READ, "client")
+            else:  # a stand-in went away (killed): its kernel goes too
+                conn = key.fileobj
+                try:
+                    gone = not conn.recv(1)
+                except OSError:
+                    gone = True
+                if gone:
+                    sel.unregister(conn)
+                    pid = owners.pop(conn, None)
+                    if pid is not None and pid in kernels:
+                        _kill(pid)
+                    conn.close()
+        while kernels:  # reap finished kernels and tell their stand-ins
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            conn = kernels.pop(pid, None)
+            if conn is not None and owners.pop(conn, None) is not None:
+                try:
+                    _send(conn, str(os.waitstatus_to_exitcode(status)).encode())
+                except OSError:
+                    pass
+                sel.unregister(conn)
+                conn.close()
+    for pid in list(kernels):
+        _kill(pid)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    listener.close()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+# --- stand-in ----------------------------------------------------------------------------------
+
+def client(address: str, argv: list[str]) -> int:
+    """Ask the server at ``address`` for a kernel with ``argv``; wait for it; return its status."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(address)
+    _send(conn, json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode())
+    pid = int(_recv(conn))
+
+    def forward(signum, frame):
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(sig, forward)
+    while True:
+        try:
+            return int(_recv(conn))
+        except InterruptedError:
+            continue
+        except (EOFError, OSError, ValueError):
+            return 1
+
+
+# --- the pieces the build uses -----------------------------------------------------------------
+
+class ForkServer:
+    """A running server; ``with ForkServer() as server:`` starts it and stops it after."""
+
+    def __init__(self, env=None):
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="gdflow-kernels-")
+        self.address = os.path.join(self._dir.name, "server.sock")
+        self._env = env
+        self.process = None
+
+    def __enter__(self) -> "ForkServer":
+        import subprocess
+
+        code = "import sys; from gdflow._forkkernel import serve; serve(sys.argv[1])"
+        self.process = subprocess.Popen([sys.executable, "-c", code, self.address], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=self._env)
+        line = self.process.stdout.readline()
+        if line.strip() != b"ready":
+            self.close()
+            raise RuntimeError("the kernel fork server did not start")
+        return self
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=30)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+            self.process.stdout.close()
+            self.process = None
+        self._dir.cleanup()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def kernel_manager_class(self):
+        """A kernel manager class whose Python kernels come from this server."""
+        return forking_kernel_manager(self.address)
+
+
+def forking_kernel_manager(address: str):
+    """jupyter_client's ``AsyncKernelManager``, launching ``ipykernel_launcher`` kernels via ``address``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ForkingKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            same_python = cmd and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+            if same_python and cmd[1:3] == ["-m", "ipykernel_launcher"]:
+                return [sys.executable, "-I", "-S", os.path.abspath(__file__), "client", address, *cmd[3:]]
+            return cmd
+
+    return ForkingKernelManager
+
+
+if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] == "client":
+    sys.exit(client(sys.argv[2], sys.argv[3:]))

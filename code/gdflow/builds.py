@@ -1,0 +1,179 @@
+"""Build bookkeeping: a fingerprint of the package, page weights, execution times.
+
+The book's pages run ``gdflow`` while it builds, and their outputs are cached
+by jupyter-cache, which keys a page on its code cells only. Three small tools
+keep that cache honest and the site light:
+
+- :func:`package_fingerprint` hashes the package's files, so a build can tell
+  that the code behind the cached outputs changed (see
+  :mod:`gdflow.sphinxext`, which re-executes the pages that import it);
+- :func:`page_weights` measures each HTML page together with the images it
+  shows, for the page-weight budget;
+- :func:`cached_execution_times` reads how long each cached page took to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+__all__ = ["PACKAGE_NAME", "package_dir", "package_fingerprint", "mentions_package",
+           "PageWeight", "page_weights", "cached_execution_times"]
+
+#: The import name the staleness check looks for in a page's code cells.
+PACKAGE_NAME = "gdflow"
+
+_SKIP_PARTS = {"__pycache__"}
+_SKIP_SUFFIXES = {".pyc", ".pyo"}
+
+
+def package_dir() -> Path:
+    """The folder of the ``gdflow`` package that ``import gdflow`` finds here."""
+    return Path(__file__).resolve().parent
+
+
+def package_fingerprint(root=None) -> str:
+    """SHA-256 over the relative path and bytes of every file of a package folder.
+
+    Compiled caches (``__pycache__``, ``*.pyc``) are left out, so importing the
+    package does not change its fingerprint; any edit to a source file does.
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The package folder; by default the installed ``gdflow`` (:func:`package_dir`).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> len(package_fingerprint())
+    64
+    >>> package_fingerprint() == package_fingerprint()
+    True
+    """
+    root = package_dir() if root is None else Path(root)
+    if not root.is_dir():
+        raise ValueError(f"package folder {str(root)!r} does not exist or is not a folder")
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or _SKIP_PARTS.intersection(rel.parts) or path.suffix in _SKIP_SUFFIXES:
+            continue
+        data = path.read_bytes()
+        digest.update(rel.as_posix().encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def mentions_package(notebook, name: str = PACKAGE_NAME) -> bool:
+    """Whether any code cell of a notebook (an nbformat node or a dict) names the package.
+
+    A word match: ``import gdflow`` and ``from gdflow.problems import ...`` count,
+    ``gdflowers`` does not.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "source": "from gdflow import plotting"}]}
+    >>> mentions_package(nb)
+    True
+    >>> mentions_package({"cells": [{"cell_type": "markdown", "source": "gdflow"}]})
+    False
+    """
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = cell["source"]
+        if isinstance(source, list):
+            source = "".join(source)
+        if pattern.search(source):
+            return True
+    return False
+
+
+@dataclass
+class PageWeight:
+    """One HTML page and the local images it shows, in bytes."""
+
+    page: str
+    html_bytes: int
+    images: dict = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        """HTML plus every distinct image it references."""
+        return self.html_bytes + sum(self.images.values())
+
+
+_REF = re.compile(r"""<(?:img|object|embed|source|image)\b[^>]*?\b(?:src|data|href|srcset)=["']([^"']+)["']""",
+                  re.IGNORECASE)
+
+
+def page_weights(site) -> list[PageWeight]:
+    """Weigh every ``*.html`` page of a built site with the images it references.
+
+    Images are the files an ``<img>``, ``<object>``, ``<embed>``, ``<source>``
+    or SVG ``<image>`` tag points to inside the site; shared theme files
+    (stylesheets, scripts, fonts) are not counted, since a reader's browser
+    fetches them once for the whole site.
+
+    Parameters
+    ----------
+    site : path-like
+        The HTML output folder (``_build/html``).
+
+    Returns
+    -------
+    list of PageWeight
+        Heaviest first.
+    """
+    site = Path(site)
+    if not site.is_dir():
+        raise ValueError(f"site folder {str(site)!r} does not exist")
+    weights = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        images = {}
+        for ref in _REF.findall(text):
+            url = urlsplit(ref.split()[0])
+            if url.scheme or url.netloc or not url.path:
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            if target.is_file() and site.resolve() in target.parents:
+                images[target.relative_to(site.resolve()).as_posix()] = target.stat().st_size
+        weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images))
+    weights.sort(key=lambda w: (-w.total_bytes, w.page))
+    return weights
+
+
+def cached_execution_times(cache_path) -> dict[str, float]:
+    """Execution time in seconds of every notebook in a jupyter-cache folder, by source path.
+
+    Parameters
+    ----------
+    cache_path : path-like
+        The cache folder (``_build/.jupyter_cache``).
+
+    Returns
+    -------
+    dict
+        ``{source path: seconds}``, slowest first; empty when there is no cache.
+    """
+    cache_path = Path(cache_path)
+    if not (cache_path / "global.db").is_file():
+        return {}
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    times = {}
+    for record in cache.list_cache_records():
+        seconds = (record.data or {}).get("execution_seconds")
+        if seconds is not None:
+            times[record.uri] = float(seconds)
+    return dict(sorted(times.items(), key=lambda kv: -kv[1]))

@@ -1,0 +1,79 @@
+"""Tests of gdflow.builds: package fingerprint, page weights, cached execution times."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdflow import builds
+
+
+def test_fingerprint_of_installed_package_is_stable():
+    assert builds.package_fingerprint() == builds.package_fingerprint()
+    assert builds.package_dir().name == "gdflow"
+
+
+def test_fingerprint_changes_with_any_source_edit_but_not_bytecode(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("X = 1\n")
+    first = builds.package_fingerprint(pkg)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0compiled")
+    assert builds.package_fingerprint(pkg) == first
+    (pkg / "a.py").write_text("X = 1\n# a comment\n")
+    second = builds.package_fingerprint(pkg)
+    assert second != first
+    (pkg / "a.py").write_text("X = 1\n")
+    (pkg / "b.py").write_text("")
+    assert builds.package_fingerprint(pkg) not in (first, second)  # a new, empty file counts
+
+
+def test_fingerprint_distinguishes_moved_content(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("X = 1\n")
+    first = builds.package_fingerprint(pkg)
+    (pkg / "a.py").rename(pkg / "c.py")
+    assert builds.package_fingerprint(pkg) != first
+
+
+def test_fingerprint_rejects_missing_folder(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        builds.package_fingerprint(tmp_path / "nowhere")
+
+
+def test_mentions_package_reads_code_cells_only():
+    nb = {"cells": [{"cell_type": "markdown", "source": "uses gdflow"},
+                    {"cell_type": "code", "source": ["import numpy as np\n", "import gdflow.problems\n"]}]}
+    assert builds.mentions_package(nb)
+    assert not builds.mentions_package({"cells": [{"cell_type": "code", "source": "gdflower = 1"}]})
+    assert not builds.mentions_package({"cells": [{"cell_type": "markdown", "source": "gdflow"}]})
+
+
+def test_page_weights_counts_each_local_image_once(tmp_path):
+    site = tmp_path / "html"
+    (site / "_images").mkdir(parents=True)
+    (site / "book").mkdir()
+    (site / "_images" / "a.svg").write_bytes(b"x" * 1000)
+    (site / "_images" / "b.png").write_bytes(b"y" * 500)
+    (site / "_static").mkdir()
+    (site / "_static" / "theme.css").write_bytes(b"z" * 10_000)
+    page = site / "book" / "chapter.html"
+    page.write_text('<link href="../_static/theme.css"><img src="../_images/a.svg" alt="">'
+                    '<img alt="" src="../_images/a.svg"><object data="../_images/b.png"></object>'
+                    '<img src="https://example.org/remote.png"><img src="../_images/missing.svg">')
+    (site / "index.html").write_text("<p>no images</p>")
+    weights = builds.page_weights(site)
+    assert [w.page for w in weights] == ["book/chapter.html", "index.html"]
+    heavy = weights[0]
+    assert heavy.images == {"_images/a.svg": 1000, "_images/b.png": 500}
+    assert heavy.total_bytes == page.stat().st_size + 1500
+
+
+def test_page_weights_rejects_missing_site(tmp_path):
+    with pytest.raises(ValueError, match="site folder"):
+        builds.page_weights(tmp_path / "nothing")
+
+
+def test_cached_execution_times_without_cache_is_empty(tmp_path):
+    assert builds.cached_execution_times(tmp_path) == {}

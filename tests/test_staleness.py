@@ -1,0 +1,133 @@
+"""No stale results: a change to gdflow re-executes the pages that import it, and only those.
+
+The execution cache keys a page on its code cells; gdflow.sphinxext adds the
+package's fingerprint. Each test builds a two-page book in a temporary copy of
+the project whose own ``code/`` comes first on the path, so that the kernels
+import the copy's package, which the test then edits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from tests.conftest import BUILD_FLAGS, copy_tree, jupyter_book
+
+pytestmark = pytest.mark.book
+
+HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+PROBE_PAGE = HEADER + """
+(chap-probe)=
+# Probe
+
+```{code-cell} ipython3
+from gdflow import _stale_probe
+
+print(f"probe value {_stale_probe.VALUE}")
+```
+"""
+
+PLAIN_PAGE = HEADER + """
+(chap-plain)=
+# Plain
+
+```{code-cell} ipython3
+print("plain value", 6 * 7)
+```
+"""
+
+TOC = """format: jb-book
+root: book/index
+chapters:
+  - file: book/probe
+  - file: book/plain
+"""
+
+
+def make_book(tmp_path):
+    root = copy_tree(tmp_path / "project")
+    (root / "_toc.yml").write_text(TOC)
+    (root / "book" / "index.md").write_text("# Probe book\n\nTwo pages.\n")
+    (root / "book" / "probe.md").write_text(PROBE_PAGE)
+    (root / "book" / "plain.md").write_text(PLAIN_PAGE)
+    set_probe(root, 41)
+    return root
+
+
+def set_probe(root, value):
+    (root / "code" / "gdflow" / "_stale_probe.py").write_text(f'"""Build probe."""\n\nVALUE = {value}\n')
+
+
+def build(root):
+    env = {**os.environ, "PYTHONWARNINGS": "", "GDFLOW_EXECUTION_WORKERS": "2",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([*jupyter_book(), "build", str(root), *BUILD_FLAGS], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=900)
+    return result, result.stdout + result.stderr
+
+
+def executed(log):
+    """Pages run in a build: by the parallel pre-execution or by myst-nb itself."""
+    found = set(re.findall(r"\[gdflow\] executed book/(\w+) in", log))
+    found |= set(re.findall(r"book/(\w+)\.md: Executed notebook", log))
+    return found
+
+
+def page(root, name):
+    return (root / "_build" / "html" / "book" / f"{name}.html").read_text()
+
+
+def test_package_change_reexecutes_pages_that_import_it(tmp_path):
+    root = make_book(tmp_path)
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+    assert executed(log) == {"probe", "plain"}
+    assert "[gdflow] executing 2 page(s), 2 at a time" in log  # the parallel path ran
+    assert "probe value 41" in page(root, "probe")
+
+    set_probe(root, 42)  # the page's source is untouched: only the package changed
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+    assert executed(log) == {"probe"}, "only the page importing gdflow runs again"
+    html = page(root, "probe")
+    assert "probe value 42" in html and "probe value 41" not in html
+    assert "plain value 42" in page(root, "plain")
+
+    result, log = build(root)  # nothing changed: nothing runs
+    assert result.returncode == 0, log[-3000:]
+    assert executed(log) == set()
+
+
+def test_page_edit_reexecutes_that_page_only_and_failures_fail_the_build(tmp_path):
+    root = make_book(tmp_path)
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+
+    plain = root / "book" / "plain.md"
+    plain.write_text(plain.read_text().replace("6 * 7", "6 * 8"))
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+    assert executed(log) == {"plain"}
+    assert "plain value 48" in page(root, "plain")
+
+    # Both pages stale, so the parallel path runs them; the failing one must still fail the build.
+    plain.write_text(plain.read_text().replace('print("plain value", 6 * 8)',
+                                               'raise ValueError("probe failure")'))
+    set_probe(root, 43)
+    result, log = build(root)
+    assert result.returncode != 0
+    assert "probe failure" in log
