@@ -34,3 +34,11 @@ pdf: setup
 
 clean:
 	rm -rf _build
+
+# Build benchmark on temporary copies (cold, execution-off floor, warm, one-page edit,
+# package edit, PDF): prints timings, memory, per-page execution times, page weights.
+# Forecast a longer book with: make bench BENCH_ARGS="--replicate 6"
+BENCH_ARGS ?=
+.PHONY: bench
+bench: setup
+	$(BIN)/python bench/benchmark.py $(BENCH_ARGS)
