@@ -43,7 +43,7 @@ PRELOAD = (
     "matplotlib.font_manager", "matplotlib.mathtext", "cycler",
     "IPython", "IPython.core.interactiveshell", "IPython.core.completer", "IPython.display",
     "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-    "matplotlib_inline", "nbformat", "myst_nb.ext.glue", "gdflow",
+    "nbformat", "myst_nb.ext.glue", "gdflow",
 )
 
 

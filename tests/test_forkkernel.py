@@ -1,0 +1,98 @@
+"""Tests of gdflow._forkkernel: forked kernels behave like ordinary ones and do not outlive their stand-ins."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import nbformat
+import pytest
+from nbclient import execute
+
+from gdflow._forkkernel import ForkServer
+
+CELLS = [
+    "import os, sys\nprint(os.getcwd())\nprint(os.environ.get('GDFLOW_PROBE'))",
+    "import numpy as np\nprint(np.arange(4).sum())",
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nplt.show()",
+    "1 / 0",
+]
+
+
+def notebook(cells=CELLS):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def outputs(nb):
+    return [[{k: v for k, v in o.items() if k not in ("execution_count", "traceback")} for o in c.outputs]
+            for c in nb.cells]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ForkServer() as running:
+        yield running
+
+
+def test_forked_kernel_gives_the_outputs_of_an_ordinary_kernel(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("GDFLOW_PROBE", "from-the-environment")
+    ordinary, forked = notebook(), notebook()
+    execute(ordinary, cwd=str(tmp_path), allow_errors=True)
+    execute(forked, cwd=str(tmp_path), allow_errors=True, kernel_manager_class=server.kernel_manager_class())
+    assert outputs(forked) == outputs(ordinary)
+    assert outputs(forked)[0][0]["text"] == f"{tmp_path}\nfrom-the-environment\n"
+    assert any("image/png" in o.get("data", {}) for o in forked.cells[2].outputs)
+    assert forked.cells[3].outputs[0]["ename"] == "ZeroDivisionError"
+
+
+def test_kernels_are_fresh_processes(server, tmp_path):
+    manager = server.kernel_manager_class()
+    first, second = notebook(["import os\nx = 1\nprint(os.getpid())"]), notebook(["print('x' in globals())"])
+    execute(first, cwd=str(tmp_path), kernel_manager_class=manager)
+    execute(second, cwd=str(tmp_path), kernel_manager_class=manager)
+    assert int(first.cells[0].outputs[0]["text"]) != os.getpid()
+    assert second.cells[0].outputs[0]["text"] == "False\n"
+
+
+def test_killing_the_stand_in_kills_its_kernel(server, tmp_path):
+    manager = server.kernel_manager_class()(kernel_name="python3")
+    async def run():
+        await manager.start_kernel(cwd=str(tmp_path))
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        msg_id = client.execute("import os; print(os.getpid())")
+        pid = None
+        while pid is None:
+            msg = await client.get_iopub_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                pid = int(msg["content"]["text"])
+        client.stop_channels()
+        manager.provisioner.process.send_signal(signal.SIGKILL)  # jupyter_client's hard kill
+        await manager.provisioner.wait()
+        await manager.cleanup_resources()
+        client.context.destroy(linger=0)
+        manager.context.destroy(linger=0)
+        return pid
+
+    pid = asyncio.run(run())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"kernel {pid} outlived its stand-in")
+
+
+def test_server_stops_cleanly():
+    server = ForkServer().__enter__()
+    process = server.process
+    server.close()
+    assert process.returncode == 0
+    assert not os.path.exists(server.address)
