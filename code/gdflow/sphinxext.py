@@ -57,8 +57,10 @@ def setup(app):
 #   handed back to Sphinx to be read, hence executed, again;
 # - ``env-before-read-docs``: every page Sphinx is about to read whose outputs
 #   are not cached is executed first, several at a time, into the same cache;
-#   myst-nb then finds each one cached. A page that fails here is left alone:
-#   myst-nb runs it again and reports the error as it always does.
+#   myst-nb then finds each one cached. The kernels are forked from a process
+#   that has already imported the heavy modules (gdflow._forkkernel). A page
+#   that fails here is left alone: myst-nb runs it again, in an ordinary
+#   kernel, and reports the error as it always does.
 # ---------------------------------------------------------------------------
 
 import json as _json
