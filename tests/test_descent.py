@@ -77,3 +77,30 @@ def test_divergence_can_stop_and_report():
 def test_zero_steps_returns_the_start():
     traj = gradient_descent(ScalarQuadratic(1.0), [0.5], 0.1, 0)
     assert traj.points.shape == (1, 1) and traj.times[0] == 0.0
+
+
+# Property: on any SPD quadratic, a constant step below 2/L never increases f, and the
+# distance to the minimiser shrinks by at most max|1 - eta lambda_i| per step.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    eigenvalues=st.lists(st.floats(0.05, 20.0), min_size=1, max_size=5),
+    fraction=st.floats(0.01, 0.99),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_steps_below_two_over_l_descend_on_random_spd_quadratics(eigenvalues, fraction, seed):
+    rng = np.random.default_rng(seed)
+    lam = np.array(eigenvalues)
+    Q, _ = np.linalg.qr(rng.standard_normal((lam.size, lam.size)))
+    q = Quadratic(Q @ np.diag(lam) @ Q.T, b=rng.standard_normal(lam.size))
+    eta = fraction * 2.0 / q.smoothness
+    traj = gradient_descent(q, rng.standard_normal(lam.size) * 3, eta, 25)
+    gaps = traj.gaps(q.minimum)
+    scale = 1e-12 * (1 + abs(q.minimum) + gaps[0])
+    assert np.all(np.diff(gaps) <= scale)
+    factor = np.max(np.abs(1 - eta * q.eigenvalues))
+    dist = traj.distances(q.minimizer)
+    assert np.all(dist[1:] <= factor * dist[:-1] + 1e-9 * (1 + dist[0]))
