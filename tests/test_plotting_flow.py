@@ -56,3 +56,9 @@ def test_plot_mode_decay(ax):
 def test_plot_mode_decay_rejects_mismatched_shapes(ax):
     with pytest.raises(ValueError, match="modes must have shape"):
         plotting.plot_mode_decay(ax, np.linspace(0, 1, 5), np.ones((5, 3)), [1.0, 2.0])
+
+
+def test_plot_against_bound_linear_values(ax):
+    t = np.geomspace(1.0, 100.0, 10)
+    plotting.plot_against_bound(ax, t, {"x": np.log(t)}, {"log t": np.log(t)}, logx=True, logy=False)
+    assert ax.get_yscale() == "linear" and ax.get_xscale() == "log"

@@ -107,8 +107,8 @@ def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
 # ---------------------------------------------------------------------------
 
 def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: bool = False,
-                       xlabel: str = r"$t$", ylabel: str = ""):
-    """Measured curves (solid) beside the bounds they must stay under (dashed black/grey), log y.
+                       logy: bool = True, xlabel: str = r"$t$", ylabel: str = ""):
+    """Measured curves (solid) beside the bounds or references they are compared with (dashed).
 
     Parameters
     ----------
@@ -122,7 +122,9 @@ def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: b
     bound_times : array_like, optional
         Time axis of the bounds; required when ``times`` is a mapping.
     logx : bool
-        Log scale on the time axis too (for algebraic rates such as 1/t).
+        Log scale on the time axis (for algebraic rates such as 1/t).
+    logy : bool
+        Log scale on the value axis (the default, for decay rates).
     """
     styles = ("--", ":", "-.")
     for i, (label, values) in enumerate(measured.items()):
@@ -134,7 +136,8 @@ def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: b
             raise ValueError("bounds need a time axis: pass bound_times when times is a mapping")
         ax.plot(shared, values, color="0.15" if j == 0 else "0.45", ls=styles[j % 3], lw=1.2,
                 label=label)
-    ax.set_yscale("log")
+    if logy:
+        ax.set_yscale("log")
     if logx:
         ax.set_xscale("log")
     ax.set_xlabel(xlabel)
