@@ -101,3 +101,77 @@ def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
     p = trajectory.points
     ax.plot(p[:, 0], p[:, 1], marker=marker, ms=3, label=label, color=color, **kwargs)
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Gradient flow (book: chap-gradient-flow)
+# ---------------------------------------------------------------------------
+
+def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: bool = False,
+                       logy: bool = True, xlabel: str = r"$t$", ylabel: str = ""):
+    """Measured curves (solid) beside the bounds or references they are compared with (dashed).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    times : array_like, shape (n,) or mapping
+        Shared time axis, or a mapping label -> times for curves on their own axes.
+    measured : mapping label -> array, shape (n,)
+        Measured quantities, one colour each from the book palette.
+    bounds : mapping label -> array
+        Theoretical bounds, on ``bound_times`` if given, else on the shared ``times``.
+    bound_times : array_like, optional
+        Time axis of the bounds; required when ``times`` is a mapping.
+    logx : bool
+        Log scale on the time axis (for algebraic rates such as 1/t).
+    logy : bool
+        Log scale on the value axis (the default, for decay rates).
+    """
+    styles = ("--", ":", "-.")
+    for i, (label, values) in enumerate(measured.items()):
+        t = times[label] if isinstance(times, dict) else times
+        ax.plot(t, values, color=PALETTE[i % len(PALETTE)], lw=1.6, label=label)
+    shared = bound_times if bound_times is not None else (None if isinstance(times, dict) else times)
+    for j, (label, values) in enumerate(bounds.items()):
+        if shared is None:
+            raise ValueError("bounds need a time axis: pass bound_times when times is a mapping")
+        ax.plot(shared, values, color="0.15" if j == 0 else "0.45", ls=styles[j % 3], lw=1.2,
+                label=label)
+    if logy:
+        ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_mode_decay(ax, times, modes, eigenvalues):
+    """|z_i(t)| of each eigen-mode (markers) on a log scale with z_i(0) e^{-lambda_i t} (lines).
+
+    Parameters
+    ----------
+    times : array_like, shape (n,)
+    modes : array_like, shape (n, d)
+        Absolute eigen-coordinates |z_i(t)| of a flow.
+    eigenvalues : array_like, shape (d,)
+    """
+    t = np.asarray(times, dtype=float)
+    z = np.asarray(modes, dtype=float)
+    lam = np.asarray(eigenvalues, dtype=float)
+    if z.shape != (t.size, lam.size):
+        raise ValueError(f"modes must have shape ({t.size}, {lam.size}); got {z.shape}")
+    every = max(1, t.size // 20)
+    for i, li in enumerate(lam):
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(t, z[0, i] * np.exp(-li * t), color=color, lw=1.2)
+        ax.plot(t[::every], z[::every, i], ls="none", marker="o", ms=3.5, color=color,
+                label=rf"$\lambda_{i + 1} = {li:g}$")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$t$")
+    ax.set_ylabel(r"$|z_i(t)|$")
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+__all__ += ["plot_against_bound", "plot_mode_decay"]
