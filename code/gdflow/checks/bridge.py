@@ -13,6 +13,7 @@ from ..flow import gradient_flow
 from ..implicit import backward_euler, proximal_point
 from ..measure import loglog_slope
 from ..problems import Objective, ScalarQuadratic
+from ..theory import euler_global_bound
 
 #: The starting point the chapter uses on the wavy bowl (as in the gradient-descent chapter).
 WAVY_START = np.linspace(1.2, -0.8, 5)
@@ -136,20 +137,6 @@ def euler_errors(objective: Objective, start, *, horizon: float = 1.0,
     global_ = np.array([np.linalg.norm(gradient_descent(objective, x0, eta, int(k)).points[-1] - ref_final)
                         for eta, k in zip(etas, counts)])
     return EulerErrors(etas, local, global_, float(horizon))
-
-
-def euler_global_bound(step_size, horizon: float, smoothness: float, max_acceleration: float):
-    r"""(e^{LT} - 1)/L * M eta / 2: the global-error bound of forward Euler on the flow.
-
-    M bounds ||theta''(t)|| on [0, T]. Elementwise in ``step_size``.
-
-    Examples
-    --------
-    >>> round(float(euler_global_bound(0.1, 1.0, 1.0, 2.0)), 6)
-    0.171828
-    """
-    L = float(smoothness)
-    return np.expm1(L * horizon) / L * max_acceleration * np.asarray(step_size, dtype=float) / 2.0
 
 
 def flow_acceleration(objective: Objective, points) -> np.ndarray:
