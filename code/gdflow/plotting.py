@@ -22,6 +22,7 @@ BOOK_RC = {
     "savefig.facecolor": "white",
     "savefig.transparent": False,
     "figure.figsize": (6.4, 3.6),
+    "figure.constrained_layout.use": True,
     "figure.dpi": 100,
     "savefig.dpi": 150,
     "axes.grid": True,

@@ -75,7 +75,7 @@ def check_sufficient_decrease(objectives=None, *, num_points: int = 4000, radius
     return checks
 
 
-@claim("C01", label="def-l-smooth",
+@claim("C01", label="lem-descent-lemma",
        statement="L-smoothness implies the descent lemma; the converse fails without convexity")
 def check_descent_lemma(objectives=None, *, num_pairs: int = 4000, radius: float = 3.0,
                         counterexample_curvature: float = -4.0, seed: int = 1):
