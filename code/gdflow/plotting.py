@@ -108,7 +108,8 @@ def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
 __all__ += ["plot_order_fit", "plot_sequences", "plot_decay_curves"]
 
 
-def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", annotate=True):
+def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", annotate=True,
+                   text_offset=(6, -14)):
     """Errors against step size on log-log axes, with the fitted line and its slope written beside it.
 
     The slope is the least-squares fit of log error on log step size
@@ -125,7 +126,10 @@ def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", ann
     if annotate:
         ax.annotate(f"slope {fit.slope:.2f}", xy=(np.sqrt(h.min() * h.max()),
                                                 np.exp(fit.intercept) * np.sqrt(h.min() * h.max()) ** fit.slope),
-                    xytext=(6, -14), textcoords="offset points", color=line.get_color(), fontsize=9)
+                    xytext=text_offset, textcoords="offset points", color=line.get_color(), fontsize=9)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(r"step size $\eta$")
     return ax
 
