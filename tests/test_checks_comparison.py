@@ -40,11 +40,10 @@ def test_measured_exponents_match_the_reference_values():
     assert rows[0].step_size is None and rows[1].step_size == 1e-3
 
 
-def test_step_above_the_cap_diverges_so_no_exponent_exists():
-    from gdflow.trajectory import DivergenceError
+def test_above_the_cap_the_exponent_is_negative():
+    from gdflow.theory import gd_decay_exponent
 
-    with pytest.raises(DivergenceError):
-        comparison.measure_decay_exponents([2.1 / 10.0], horizon=600.0)
+    assert gd_decay_exponent(2.1 / 10.0, 1.0, 10.0) < 0 < gd_decay_exponent(1.9 / 10.0, 1.0, 10.0)
 
 
 def test_two_mode_quadratic_constants():
