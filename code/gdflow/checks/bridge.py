@@ -176,6 +176,10 @@ def check_euler_orders(*, local_order: float = 2.0, global_order: float = 1.0,
     checks.append(at_most("C21", "max over η of global error / bound (e^{LT}−1)/L·Mη/2, quadratic",
                           float(np.max(err.global_ / bound)), 1.0, 0.0,
                           "a proved inequality: no slack is needed"))
+    convex_bound = horizon * M * err.step_sizes / 2.0
+    checks.append(at_most("C21", "max over η of global error / convex bound T·Mη/2, quadratic (η ≤ 2/L)",
+                          float(np.max(err.global_ / convex_bound)), 1.0, 0.0,
+                          "a proved inequality: no slack is needed"))
     return checks
 
 
