@@ -175,3 +175,57 @@ def plot_mode_decay(ax, times, modes, eigenvalues):
     return ax
 
 __all__ += ["plot_against_bound", "plot_mode_decay"]
+
+# --- Orders of accuracy, iterate sequences and decay curves (chapters on the bridge and comparison) ---
+
+__all__ += ["plot_order_fit", "plot_sequences", "plot_decay_curves"]
+
+
+def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", annotate=True,
+                   text_offset=(6, -14)):
+    """Errors against step size on log-log axes, with the fitted line and its slope written beside it.
+
+    The slope is the least-squares fit of log error on log step size
+    (:func:`gdflow.measure.loglog_slope`), the measured order of accuracy.
+    """
+    from .measure import loglog_slope
+
+    h = np.asarray(step_sizes, dtype=float)
+    e = np.asarray(errors, dtype=float)
+    fit = loglog_slope(h, e)
+    line = ax.loglog(h, e, marker=marker, ls="none", ms=5, color=color, label=label)[0]
+    grid = np.geomspace(h.min(), h.max(), 50)
+    ax.loglog(grid, np.exp(fit.intercept) * grid**fit.slope, color=line.get_color(), lw=1.0)
+    if annotate:
+        ax.annotate(f"slope {fit.slope:.2f}", xy=(np.sqrt(h.min() * h.max()),
+                                                np.exp(fit.intercept) * np.sqrt(h.min() * h.max()) ** fit.slope),
+                    xytext=text_offset, textcoords="offset points", color=line.get_color(), fontsize=9)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(r"step size $\eta$")
+    return ax
+
+
+def plot_sequences(ax, sequences, *, xlabel=r"step $k$", ylabel=r"$\theta_k$", marker="o"):
+    """Each sequence (a dict label -> 1-D array) against its index, as markers joined by thin lines."""
+    for i, (label, seq) in enumerate(sequences.items()):
+        seq = np.asarray(seq, dtype=float)
+        ax.plot(np.arange(seq.size), seq, marker=marker, ms=3, lw=0.8,
+                color=PALETTE[i % len(PALETTE)], label=label)
+    ax.axhline(0.0, color="0.4", lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_decay_curves(ax, curves, *, xlabel=r"time $t$", ylabel="error"):
+    """Curves (a dict label -> (times, values)) on a logarithmic y axis, for comparing decay rates."""
+    styles = ("-", "--", "-.", ":")
+    for i, (label, (t, v)) in enumerate(curves.items()):
+        ax.semilogy(t, v, color=PALETTE[i % len(PALETTE)], ls=styles[i % len(styles)], label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
