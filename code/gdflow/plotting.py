@@ -305,7 +305,7 @@ def draw_descent_frame(ax, objective, descent, flow, k: int, xlim, ylim, *, leve
         ax.plot(p[:, 0], p[:, 1], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
         ax.plot(*d.points[k], "o", color=PALETTE[1], ms=6)
         ax.plot(*f.points[k], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
-    ax.text(0.02, 0.96, f"k = {k}", transform=ax.transAxes, va="top", fontsize=9,
+    ax.text(0.02, 0.96, f"k = {k}", transform=ax.transAxes, va="top", fontsize=11,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     ax.set_xticks([])
     ax.set_yticks([])
