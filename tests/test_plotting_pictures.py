@@ -208,3 +208,24 @@ def test_offline_player_replaces_icons_and_rejects_unknown_ones():
     assert "http" not in out and "&#9654;" in out
     with pytest.raises(ValueError, match="unknown player button"):
         plotting.offline_player('<i class="fa fa-rocket"></i>')
+
+
+@pytest.mark.book
+def test_built_chapter_has_player_fallback_and_stays_small(book_output, site):
+    """The website shows the JavaScript player, the notebook keeps the PNG, the page stays below 1 MB."""
+    import json
+    import re
+
+    page = site / "book" / "visualizations.html"
+    html = page.read_text()
+    assert "_anim_img" in html and 'alt="Animation:' in html
+    assert "font-awesome" not in html
+    images = set(re.findall(r'src="\.\./(_images/[^"]+)"', html))
+    assert len(images) >= 4
+    total = page.stat().st_size + sum((site / name).stat().st_size for name in images)
+    assert total < 1_000_000, f"the chapter weighs {total} bytes with its images"
+    notebook = json.loads((book_output / "_build" / "jupyter_execute" / "book" / "visualizations.ipynb").read_text())
+    bundles = [out["data"] for cell in notebook["cells"] if cell["cell_type"] == "code"
+               for out in cell.get("outputs", []) if "data" in out]
+    players = [b for b in bundles if "text/html" in b and "_anim_img" in "".join(b["text/html"])]
+    assert len(players) == 1 and "image/png" in players[0]
