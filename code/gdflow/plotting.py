@@ -229,3 +229,320 @@ def plot_decay_curves(ax, curves, *, xlabel=r"time $t$", ylabel="error"):
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return ax
+
+# Pictures of descent and flow on a 2-D objective (chapter "Pictures of descent
+# and flow"): vector fields, flow lines, descent paths and an animation.
+# ---------------------------------------------------------------------------
+
+def _box(xlim, ylim):
+    lims = []
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        arr = np.asarray(lim, dtype=float)
+        if arr.shape != (2,) or not np.all(np.isfinite(arr)) or not arr[0] < arr[1]:
+            raise ValueError(f"{name} must be two finite numbers (low, high) with low < high; got {lim!r}")
+        lims.append((float(arr[0]), float(arr[1])))
+    return lims
+
+
+def _starts(starts, dim=2):
+    arr = np.asarray(starts, dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != dim or arr.shape[0] == 0:
+        raise ValueError(f"starts must be an array of shape (n, {dim}) with n >= 1; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("starts contains NaN or infinite entries")
+    return arr
+
+
+def _two_dimensional(objective):
+    if getattr(objective, "dim", None) != 2:
+        raise ValueError(f"this picture needs a 2-D objective; got dimension {getattr(objective, 'dim', None)}")
+
+
+def plot_gradient_field(ax, objective, xlim, ylim, *, num: int = 11, normalize: bool = True,
+                        color=None, **kwargs):
+    """Arrows of the steepest-descent field -grad f at the centres of a ``num`` x ``num`` grid.
+
+    With ``normalize=True`` (default) every arrow has the same length, so the
+    picture shows directions only; an ill-conditioned bowl's gradients differ in
+    size by the condition number, which would otherwise hide the flat direction.
+    A coarse grid keeps an SVG small. Returns ``ax``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from gdflow.examples import ill_conditioned_bowl
+    >>> ax = Figure().subplots()
+    >>> ax = plot_gradient_field(ax, ill_conditioned_bowl(), (-1, 1), (-1, 1), num=5)
+    >>> len(ax.collections)
+    1
+    """
+    _two_dimensional(objective)
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    if isinstance(num, bool) or int(num) != num or num < 2:
+        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    # Cell centres of a num x num partition of the box: no arrow sticks out of the frame.
+    cx = x0 + (np.arange(int(num)) + 0.5) * (x1 - x0) / int(num)
+    cy = y0 + (np.arange(int(num)) + 0.5) * (y1 - y0) / int(num)
+    X, Y = np.meshgrid(cx, cy)
+    field = -objective.gradient(np.stack([X, Y], axis=-1))
+    U, V = field[..., 0], field[..., 1]
+    if normalize:
+        norm = np.hypot(U, V)
+        norm = np.where(norm > 0, norm, 1.0)
+        U, V = U / norm, V / norm
+    ax.quiver(X, Y, U, V, color=PALETTE[0] if color is None else color, angles="xy",
+              pivot="mid", width=0.004, **kwargs)
+    return ax
+
+
+def plot_flow_lines(ax, objective, starts, t_end: float, *, num: int = 200, color=None,
+                    label=None, **kwargs):
+    """Gradient-flow paths from several starts, each sampled at ``num`` times in [0, t_end].
+
+    Quadratics use the exact flow (:func:`gdflow.flow.gradient_flow` chooses it).
+    Only the first path gets ``label`` so a legend shows one entry. Returns ``ax``.
+    """
+    from .flow import gradient_flow
+    from ._validation import positive_number
+
+    _two_dimensional(objective)
+    pts = _starts(starts)
+    t_end = positive_number(t_end, "t_end")
+    if isinstance(num, bool) or int(num) != num or num < 2:
+        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    # Sample densely where the flow is fast (early), sparsely later: a flow on a
+    # bowl covers most of its path in the first 1/L units of time.
+    times = t_end * np.linspace(0.0, 1.0, int(num)) ** 2
+    color = PALETTE[2] if color is None else color
+    for i, start in enumerate(pts):
+        path = gradient_flow(objective, start, times).points
+        ax.plot(path[:, 0], path[:, 1], color=color, label=label if i == 0 else None, **kwargs)
+    return ax
+
+
+def clip_path(points, xlim, ylim, *, margin: float = 0.5):
+    """The points of a path up to (and including) the first one outside the frame.
+
+    The frame is the box ``xlim`` x ``ylim`` enlarged by ``margin`` times its size on
+    each side. Keeping the first outside point lets the drawn path visibly leave
+    the picture, while the coordinates written to a figure file stay small.
+
+    Examples
+    --------
+    >>> clip_path([[0, 0], [1, 0], [5, 0], [9, 0]], (-1, 1), (-1, 1), margin=0.0)
+    array([[0., 0.],
+           [1., 0.],
+           [5., 0.]])
+    """
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    p = np.asarray(points, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2); got {p.shape}")
+    if not (margin >= 0):
+        raise ValueError(f"margin must be non-negative; got {margin}")
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    with np.errstate(invalid="ignore"):
+        inside = ((p[:, 0] >= x0 - mx) & (p[:, 0] <= x1 + mx)
+                  & (p[:, 1] >= y0 - my) & (p[:, 1] <= y1 + my))
+    outside = np.flatnonzero(~inside)
+    return p if outside.size == 0 else p[: outside[0] + 1]
+
+
+def plot_descent_paths(ax, trajectories, xlim, ylim, *, color=None, label=None, marker="o",
+                       ms: float = 2.5, **kwargs):
+    """Descent paths (``Trajectory`` objects) as polylines, clipped to the frame.
+
+    A path that leaves the box (for instance a diverging run) is cut after its
+    first point outside, see :func:`clip_path`; the axes are then fixed to the box.
+    Only the first path gets ``label``. Returns ``ax``.
+    """
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    color = PALETTE[1] if color is None else color
+    for i, traj in enumerate(trajectories):
+        p = clip_path(traj.points, (x0, x1), (y0, y1))
+        ax.plot(p[:, 0], p[:, 1], color=color, marker=marker, ms=ms, lw=1.0,
+                label=label if i == 0 else None, **kwargs)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_flow_deviation(ax, steps, deviations, bounds=None, *, labels=None):
+    """Distance from descent to flow, ||theta_k - theta(t_k)||, against t_k for several steps.
+
+    ``steps`` is a sequence of time arrays and ``deviations`` the matching
+    distance arrays; ``bounds`` (optional) a matching sequence of constant
+    bounds drawn as dashed lines in the same colour. Returns ``ax``.
+    """
+    if len(steps) != len(deviations) or (bounds is not None and len(bounds) != len(steps)):
+        raise ValueError("steps, deviations (and bounds) must have the same length")
+    labels = [None] * len(steps) if labels is None else list(labels)
+    for i, (t, d) in enumerate(zip(steps, deviations)):
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(t, d, color=color, label=labels[i])
+        if bounds is not None:
+            ax.axhline(bounds[i], color=color, ls="--", lw=0.9)
+    ax.set_xlabel(r"time $t_k = k\eta$")
+    ax.set_ylabel(r"$\|\theta_k - \theta(t_k)\|$")
+    return ax
+
+
+def plot_steep_coordinate(ax, trajectories, objective, *, labels=None, markers=True):
+    """The coordinate of theta_k - theta* along the steepest eigenvector, against k.
+
+    For a quadratic this is the mode that sets the stability limit: it changes
+    sign at every step exactly when eta L > 1. Returns ``ax``.
+    """
+    from .problems import Quadratic
+
+    if not isinstance(objective, Quadratic):
+        raise ValueError("the steep coordinate is defined for a Quadratic objective")
+    labels = [None] * len(trajectories) if labels is None else list(labels)
+    steep = objective.eigenvectors[:, -1]
+    for i, traj in enumerate(trajectories):
+        z = (traj.points - objective.minimizer) @ steep
+        ax.plot(traj.steps, z, color=PALETTE[i % len(PALETTE)], marker="o" if markers else None,
+                ms=2.5, lw=1.0, label=labels[i])
+    ax.axhline(0.0, color="0.4", lw=0.8)
+    ax.set_xlabel(r"iteration $k$")
+    ax.set_ylabel("steep coordinate")
+    return ax
+
+
+def draw_descent_frame(ax, objective, descent, flow, k: int, xlim, ylim, *, levels=10):
+    """One frame of the descent animation: paths up to iterate ``k`` and the flow at t_k.
+
+    ``descent`` and ``flow`` are lists of trajectories sampled at the same times
+    (the flow's ``times`` equal the descent's). The current iterate is a large
+    filled circle, earlier ones small dots, and the flow's position at the same
+    time an open square. ``levels`` is passed to :func:`plot_contours`. Returns ``ax``.
+    """
+    if len(descent) != len(flow):
+        raise ValueError("descent and flow must hold one trajectory per start")
+    ax.clear()
+    plot_contours(ax, objective, xlim, ylim, levels=levels, num=80)
+    for d, f in zip(descent, flow):
+        if len(d) != len(f) or not np.allclose(d.times, f.times):
+            raise ValueError("each flow trajectory must be sampled at its descent path's times")
+        if not 0 <= k < len(d):
+            raise ValueError(f"frame k = {k} is outside 0..{len(d) - 1}")
+        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0)
+        p = d.points[: k + 1]
+        ax.plot(p[:, 0], p[:, 1], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
+        ax.plot(*d.points[k], "o", color=PALETTE[1], ms=6)
+        ax.plot(*f.points[k], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
+    ax.text(0.02, 0.96, f"k = {k}", transform=ax.transAxes, va="top", fontsize=11,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def animate_descent(fig, ax, objective, descent, flow, xlim, ylim, *, interval: int = 250, levels=10):
+    """A ``FuncAnimation`` whose frame k is :func:`draw_descent_frame` at iterate k."""
+    from matplotlib.animation import FuncAnimation
+
+    frames = min(len(d) for d in descent)
+    if frames < 2:
+        raise ValueError("an animation needs at least two iterates per path")
+
+    def update(k):
+        draw_descent_frame(ax, objective, descent, flow, k, xlim, ylim, levels=levels)
+        return []
+
+    return FuncAnimation(fig, update, frames=frames, interval=interval, blit=False, repeat=False)
+
+
+#: Text labels for the buttons of matplotlib's JavaScript player, replacing its
+#: icon-font glyphs (which it would load from an outside server).
+_PLAYER_BUTTONS = {
+    "fa fa-minus": "&minus;", "fa fa-fast-backward": "&laquo;", "fa fa-step-backward": "&lsaquo;",
+    "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "||", "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&rsaquo;", "fa fa-fast-forward": "&raquo;", "fa fa-plus": "+",
+}
+
+
+def offline_player(html: str) -> str:
+    """matplotlib's ``to_jshtml`` player without its link to an outside icon font.
+
+    The stylesheet link is dropped and each button's icon becomes a short text
+    label, so the page makes no outside request and the buttons stay readable.
+    The buttons keep their ``aria-label`` for screen readers.
+    """
+    import re
+
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*', "", html)
+
+    def label(match):
+        key = match.group(1)
+        if key not in _PLAYER_BUTTONS:
+            raise ValueError(f"unknown player button icon {key!r}")
+        return f'<span class="gdflow-player-button">{_PLAYER_BUTTONS[key]}</span>'
+
+    return re.sub(r'<i class="(fa [^"]*)"></i>', label, html)
+
+
+class AnimationWithFallback:
+    """An HTML animation player that also carries a still PNG.
+
+    Jupyter asks an object for every representation it has; the website picks
+    the HTML (a JavaScript player that needs no running kernel), while a PDF or
+    any other output without HTML picks the PNG. Build it with :meth:`from_animation`.
+
+    Parameters
+    ----------
+    html : str
+        The player, e.g. from ``FuncAnimation.to_jshtml()``.
+    png : bytes
+        The still image, a PNG file's bytes.
+    text : str
+        Plain-text description (shown where neither can be).
+    """
+
+    def __init__(self, html: str, png: bytes, text: str = "animation"):
+        if not isinstance(html, str) or not html.strip():
+            raise ValueError("html must be a non-empty string")
+        if not isinstance(png, (bytes, bytearray)) or not bytes(png).startswith(b"\x89PNG"):
+            raise ValueError("png must be the bytes of a PNG file")
+        self.html, self.png, self.text = html, bytes(png), str(text)
+
+    @classmethod
+    def from_animation(cls, animation, still_figure, *, dpi: float = 60, fps: float = 4,
+                       text: str = "animation", alt: str | None = None):
+        """Render ``animation`` to a JavaScript player and ``still_figure`` to a PNG.
+
+        Frames are PNG images at ``dpi`` dots per inch: a few hundred kilobytes for
+        a dozen small frames. The still is saved at the book's ``savefig.dpi``.
+        ``alt`` (default: ``text``) becomes the alternative text of the player's image.
+        """
+        import html as html_lib
+        import io
+
+        import matplotlib as mpl
+
+        from ._validation import positive_number
+
+        dpi = positive_number(dpi, "dpi")
+        fps = positive_number(fps, "fps")
+        with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png"}):
+            html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
+        alt_attr = html_lib.escape(text if alt is None else alt, quote=True)
+        html = offline_player(html).replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
+        buf = io.BytesIO()
+        still_figure.savefig(buf, format="png")
+        return cls(html, buf.getvalue(), text)
+
+    def _repr_html_(self):
+        return self.html
+
+    def _repr_png_(self):
+        return self.png
+
+    def __repr__(self):
+        return self.text
+
+
+__all__ += ["plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
+            "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame",
+            "animate_descent", "offline_player", "AnimationWithFallback"]
