@@ -389,7 +389,8 @@ def _rate_checks(claim_id, name, objective, step_size, factor, *, num_steps, rng
                  attained=False):
     """Rates of ||θ_k − θ*||² and f(θ_k) − f* against a per-step factor.
 
-    ``attained=False``: every one-step ratio must be at most ``factor``.
+    ``attained=False``: every one-step ratio, and the fitted geometric rate, must
+    be at most ``factor``.
     ``attained=True``: the start is θ* + R·(1, ..., 1)/√d and the rate fitted
     from step 1 on must equal ``factor``.
     """
@@ -415,6 +416,10 @@ def _rate_checks(claim_id, name, objective, step_size, factor, *, num_steps, rng
                 float(ratios.max()), factor, 1e-6,
                 "values kept are above 1e-8 of the first and carry absolute errors of ~1e-16, "
                 "so each ratio is accurate to ~1e-7"))
+            checks.append(at_most(
+                claim_id, f"fitted per-step factor of {label}, {name} (steps 0..{kept.size - 1})",
+                geometric_rate(np.arange(kept.size), kept), factor, 1e-6,
+                "a least-squares fit of logs that are each accurate to ~1e-7"))
     return checks
 
 
