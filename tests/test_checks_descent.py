@@ -149,3 +149,14 @@ def test_steps_to_accuracy_validates():
         checks.steps_to_accuracy([10.0], 1.5)
     with pytest.raises(ValueError, match="max_steps"):
         checks.steps_to_accuracy([1000.0], 1e-6, max_steps=10)
+
+
+def test_every_statement_of_the_chapter_is_checked_or_exempt():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "book" / "gradient-descent.md").read_text()
+    labels = re.findall(r"```+\{prf:(?:theorem|lemma|proposition|corollary)\}[^\n]*\n:label: (\S+)", text)
+    assert len(labels) >= 10
+    covered = {spec.label for spec in claims.registry().values()} | set(claims.exemptions())
+    assert sorted(set(labels) - covered) == []

@@ -161,6 +161,8 @@ def check_step_threshold(*, smoothness: float = 4.0, overshoot: float = 1.01,
 
 exempt("lem-descent-lemma", "checked numerically by claim C01 (registered at def-l-smooth), "
        "which measures the descent-lemma residual on random pairs of three objectives")
+exempt("lem-convex-smooth-inequality", "an ingredient of the proof of thm-gd-convex-rate; "
+       "its inequality and the monotone gradient norms are measured among the checks of claim C04")
 
 
 #: Tolerance for a ratio that equals its prediction exactly in exact arithmetic
@@ -316,6 +318,8 @@ def check_convex_rate(*, steps=(1, 2, 4, 8, 16, 32, 64), smoothness: float = 2.0
             float(np.max(gaps[1:] / bound)), constant, 1e-9,
             "f* is known to ~1e-16 relative, so a gap carries ~1e-16 absolute error, "
             "below 1e-9 of every bound here"))
+    checks += _convex_smooth_checks(rng, {**others, "Huber": Huber(0.3, smoothness=L, dim=3)},
+                                    num_steps=num_steps, distance=R)
     worst = worst_quadratic_gaps(steps, smoothness=L, distance=R)
     predicted = _theory.worst_quadratic_gap(steps, L, R)
     checks.append(close_to(
@@ -323,6 +327,30 @@ def check_convex_rate(*, steps=(1, 2, 4, 8, 16, 32, 64), smoothness: float = 2.0
         "predicted LR²/(2(2k+1))·(2k/(2k+1))^{2k}",
         float(np.max(np.abs(worst / predicted - 1.0))), 0.0, EXACT_RATIO,
         "the grid contains the maximising eigenvalue; 1e-9 allows rounding"))
+    return checks
+
+
+def _convex_smooth_checks(rng, objectives, *, num_steps, distance, num_pairs=2000, radius=3.0):
+    """The inequality of lem-convex-smooth-inequality on random pairs, and monotone gradient norms."""
+    checks = []
+    for name, obj in objectives.items():
+        L = obj.smoothness
+        x, y = _sample(rng, obj, num_pairs, radius), _sample(rng, obj, num_pairs, radius)
+        gx, gy = obj.gradient(x), obj.gradient(y)
+        fx, fy = obj.value(x), obj.value(y)
+        resid = fy - fx - np.sum(gx * (y - x), axis=-1) - np.sum((gy - gx) ** 2, axis=-1) / (2 * L)
+        checks.append(at_least(
+            "C04", f"min relative residual of f(y) ≥ f(x) + ∇f(x)ᵀ(y−x) + ‖∇f(y)−∇f(x)‖²/(2L), {name}",
+            float(np.min(resid / (1.0 + np.abs(fx) + np.abs(fy)))), 0.0, ROUNDING,
+            "rounding of f in double precision, relative to the terms' size"))
+        star = accurate_minimizer(obj)
+        run = gradient_descent(obj, _start_at_distance(rng, star, distance), 1.0 / L, num_steps)
+        norms = np.linalg.norm(obj.gradient(run.points), axis=1)
+        checks.append(at_most(
+            "C04", f"max relative increase of ‖∇f(θ_k)‖ along descent with η = 1/L, {name}",
+            float(np.max(np.diff(norms) / np.maximum(norms[:-1], 1e-300))), 0.0, 1e-12,
+            "gradients are computed to ~1e-16 relative; on the linear part of the Huber "
+            "function the norm is constant and only rounding moves it"))
     return checks
 
 
