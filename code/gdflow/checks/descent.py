@@ -216,6 +216,13 @@ def batched_descent(objective, starts, step_sizes, num_steps: int) -> np.ndarray
         The iterates; row ``k`` holds theta_k of every run.
 
     Raises ``DivergenceError`` if an iterate leaves the float range.
+
+    Examples
+    --------
+    >>> q = Quadratic.from_eigenvalues([1.0, 4.0])
+    >>> batched_descent(q, [[1.0, 1.0], [1.0, 1.0]], [0.25, 0.5], 1)[-1]
+    array([[ 0.75,  0.  ],
+           [ 0.5 , -1.  ]])
     """
     x = np.atleast_2d(np.asarray(starts, dtype=float))
     if x.shape[-1] != objective.dim or x.ndim != 2:
@@ -531,6 +538,11 @@ def steps_to_accuracy(condition_numbers, accuracy: float, *, max_steps: int = 10
     All condition numbers run at once: row i is the quadratic with eigenvalues
     {1, kappa_i}, started on its flattest direction (the worst start). Returns an
     int array; raises ``ValueError`` if some run needs more than ``max_steps``.
+
+    Examples
+    --------
+    >>> steps_to_accuracy([10.0, 100.0], 1e-6)  # (kappa/2) ln(1e6) is about 69 and 691
+    array([ 66, 688])
     """
     kappa = np.asarray(condition_numbers, dtype=float).reshape(-1)
     if np.any(~np.isfinite(kappa)) or np.any(kappa <= 1):
@@ -666,6 +678,12 @@ def top_mode_growth(quadratic, step_factors, *, num_steps: int = 40) -> np.ndarr
     """(|c_K| / |c_0|)^(1/K) for the top eigen-mode c of the error, one batched run per eta*lambda_max.
 
     Starts at theta* plus the top unit eigenvector plus the bottom one.
+
+    Examples
+    --------
+    >>> q = Quadratic.from_eigenvalues([1.0, 10.0])
+    >>> top_mode_growth(q, [0.5, 2.0, 2.5]).round(12)
+    array([0.5, 1. , 1.5])
     """
     factors = np.asarray(step_factors, dtype=float).reshape(-1)
     if np.any(~np.isfinite(factors)) or np.any(factors <= 0):
