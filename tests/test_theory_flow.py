@@ -27,14 +27,14 @@ def test_convex_bounds_reject_nonpositive_times(bound, bad):
 @pytest.mark.parametrize("L, t", [(1.0, 3.0), (2.5, 7.0)])
 def test_huber_worst_gap_matches_the_flow(L, t):
     R = 2.0
-    delta = float(theory.huber_worst_threshold(R, t, smoothness=L))
+    delta = float(theory.flow_huber_threshold(R, t, smoothness=L))
     path = gradient_flow(Huber(delta, smoothness=L), [R], [0.0, t])
     assert path.values[-1] == pytest.approx(float(theory.huber_worst_gap(R, t, smoothness=L)), rel=1e-9)
 
 
-def test_huber_worst_threshold_maximises_the_gap():
+def test_flow_huber_threshold_maximises_the_gap():
     R, t = 1.0, 4.0
-    best = float(theory.huber_worst_threshold(R, t))
+    best = float(theory.flow_huber_threshold(R, t))
     gaps = [gradient_flow(Huber(d), [R], [0.0, t]).values[-1] for d in (0.8 * best, best, 1.25 * best)]
     assert gaps[1] > gaps[0] and gaps[1] > gaps[2]
 

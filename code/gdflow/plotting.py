@@ -546,3 +546,70 @@ class AnimationWithFallback:
 __all__ += ["plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
             "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame",
             "animate_descent", "offline_player", "AnimationWithFallback"]
+
+# --- Rates of gradient descent ----------------------------------------------------------
+
+__all__ += ["plot_against_bounds", "plot_growth_sweep"]
+
+
+def plot_against_bounds(ax, steps, measured, bounds, *, loglog: bool = False,
+                        ylabel: str = "", markers=None, pair_colors: bool = True):
+    """Measured sequences (solid) beside the bounds a theorem gives for them (dashed).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    steps : array_like, shape (n,)
+        Iteration counts k shared by every curve.
+    measured, bounds : dict[str, array_like]
+        Label -> values of shape (n,). With ``pair_colors`` the i-th bound takes the
+        colour of the i-th measured curve (a measurement and its own bound);
+        otherwise bounds take the next colours after the measurements.
+    loglog : bool
+        Logarithmic k axis as well (for power laws); the y axis is always logarithmic.
+    markers : dict[str, tuple[array_like, array_like]], optional
+        Label -> (k values, values) drawn as hollow circles (e.g. attained worst cases).
+    pair_colors : bool
+        See ``bounds``.
+    """
+    k = np.asarray(steps, dtype=float)
+    for i, (label, values) in enumerate(measured.items()):
+        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[i % len(PALETTE)], label=label)
+    offset = 0 if pair_colors else len(measured)
+    for i, (label, values) in enumerate(bounds.items()):
+        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[(offset + i) % len(PALETTE)],
+                ls="--", lw=1.2, label=label)
+    for j, (label, (kk, vv)) in enumerate((markers or {}).items()):
+        # Black first: markers sit on top of the lines and must stand out from them.
+        ax.plot(kk, vv, ls="none", marker="o", ms=6, mfc="none", mew=1.2,
+                color=PALETTE[(len(PALETTE) - 1 - j) % len(PALETTE)], label=label)
+    ax.set_yscale("log")
+    if loglog:
+        ax.set_xscale("log")
+    ax.set_xlabel(r"iteration $k$")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_growth_sweep(ax, step_factors, top_growth, spectral_radius=None, *, threshold: float = 2.0):
+    """Per-step growth factor of the top mode (and the whole error) against eta * lambda_max.
+
+    Marks the factor 1 (neither growth nor decay) and the stability threshold.
+    """
+    x = np.asarray(step_factors, dtype=float)
+    ax.plot(x, np.asarray(top_growth, dtype=float), "o", ms=4, color=PALETTE[0],
+            label=r"measured, top mode: $|1-\eta\lambda_{\max}|$")
+    if spectral_radius is not None:
+        ax.plot(x, np.asarray(spectral_radius, dtype=float), "s", ms=3, mfc="none", color=PALETTE[1],
+                label=r"measured, whole error: $\rho(I-\eta A)$")
+    fine = np.linspace(0.0, x.max(), 400)
+    ax.plot(fine, np.abs(1.0 - fine), color="0.5", lw=0.8, zorder=0)
+    ax.axhline(1.0, color="0.3", lw=0.8)
+    ax.axvline(threshold, color=PALETTE[1], lw=1.0, ls=":")
+    ax.axvspan(threshold, x.max() * 1.02, color=PALETTE[1], alpha=0.08, lw=0)
+    ax.set_xlim(0.0, x.max() * 1.02)
+    ax.set_xlabel(r"$\eta\,\lambda_{\max}$")
+    ax.set_ylabel("growth factor per step")
+    ax.legend(fontsize=8, loc="upper center")
+    return ax

@@ -20,7 +20,7 @@ from ..lyapunov import convex_lyapunov, energy_balance
 from ..measure import decay_exponent, fit_line
 from ..problems import DoubleWell, Huber, LogisticRegression, Quadratic, RadialPower, ScalarQuadratic
 from ..theory import (flow_strongly_convex_factor, gronwall_bound, huber_worst_gap,
-                      huber_worst_threshold, logistic_flow_solution)
+                      flow_huber_threshold, logistic_flow_solution)
 
 #: Relative error allowed when two values come from the ODE solver. With DOP853 at
 #: the package's tolerances (rtol 1e-11, atol 1e-13) the flows of these problems are
@@ -76,7 +76,7 @@ def convex_problems(distance: float = 2.0, worst_time: float = 50.0, seed: int =
     logistic = logistic_problem(rng, regularization=WEAK_RIDGE)
     direction = rng.standard_normal(logistic.dim)
     direction /= np.linalg.norm(direction)
-    huber = Huber(threshold=float(huber_worst_threshold(distance, worst_time)), smoothness=1.0)
+    huber = Huber(threshold=float(flow_huber_threshold(distance, worst_time)), smoothness=1.0)
     return {
         "x⁴/4": (RadialPower(4.0), np.array([distance])),
         "logistic regression": (logistic, logistic.minimizer + distance * direction),
