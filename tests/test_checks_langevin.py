@@ -4,8 +4,9 @@ The statistical checks draw from generators with fixed seeds, so every verdict
 below is deterministic. Their tolerance is five standard errors, derived from
 the number of independent chains; the probability that a correct claim would
 fail by chance with a fresh seed is stated at each check (about 6e-7 for a
-sample variance of 50000 chains, below 3e-4 for the nine frequencies of the
-double-well check, whose ULA bias at eta = 0.01 is at most about 0.8 standard errors).
+sample variance of 50000 chains, below 2e-5 for the nine frequencies of the
+double-well check, whose ULA bias at eta = 0.01, computed on a grid, is at most 0.5
+standard errors).
 """
 
 import math
@@ -14,9 +15,9 @@ import numpy as np
 import pytest
 
 from gdflow import claims
-from gdflow.checks.langevin import (check_ula_variance, double_well_samples, gibbs_density,
-                                    gibbs_probabilities, steps_to_stationarity,
-                                    variance_false_failure)
+from gdflow.checks.langevin import (check_ula_variance, double_well_samples, false_failure_bound,
+                                    gibbs_density, gibbs_probabilities, steps_to_stationarity,
+                                    ula_grid_bias, variance_false_failure)
 from gdflow.problems import DoubleWell, ScalarQuadratic
 
 
@@ -89,3 +90,40 @@ def test_steps_and_false_failure_probability():
     p = variance_false_failure(50000)
     assert 1e-7 < p < 1e-5  # about the normal tail 2 * Phi(-5) = 5.7e-7
     assert math.isclose(variance_false_failure(10**7), 5.7e-7, rel_tol=0.05)
+
+
+def test_c30_flags_a_step_whose_bias_is_too_large():
+    # at eta = 0.04 ULA's own bias exceeds one standard error: the sampling test is not trusted
+    checks = claims.run("C30", step_size=0.04)
+    assert not checks[2].passed
+
+
+def test_c30_false_failure_probability_is_small():
+    check = claims.run("C30")[0]
+    p = float(check.why_tolerance.split("probability below ")[1].split(" ")[0])
+    assert p < 1e-4
+
+
+def test_ula_grid_bias_is_symmetric_and_first_order():
+    edges = np.linspace(-2.0, 2.0, 9)
+    b1 = ula_grid_bias(DoubleWell(), 0.01, 4.0, edges)
+    b2 = ula_grid_bias(DoubleWell(), 0.02, 4.0, edges)
+    np.testing.assert_allclose(b1, b1[::-1], atol=2e-4)  # symmetric well, symmetric bias
+    assert abs(b1.sum()) < 1e-5  # both laws are normalised (mass beyond [-2, 2] is tiny)
+    np.testing.assert_allclose(b2, 2.0 * b1, atol=0.1 * np.max(np.abs(b1)))  # bias ~ eta
+
+
+def test_ula_grid_bias_vanishes_on_a_gaussian_with_the_exact_variance():
+    # on lambda x^2/2 ULA's law is N(0, 1/(beta lambda (1 - eta lambda/2))): a positive bias in
+    # the tails and a negative one in the centre
+    edges = np.array([-3.0, -1.0, 1.0, 3.0])
+    b = ula_grid_bias(ScalarQuadratic(1.0), 0.2, 2.0, edges, lower=-6.0, upper=6.0)
+    from scipy import stats
+    sd_ula, sd = math.sqrt(1 / (2.0 * 0.9)), math.sqrt(0.5)
+    exact = np.diff(stats.norm.cdf(edges, scale=sd_ula)) - np.diff(stats.norm.cdf(edges, scale=sd))
+    np.testing.assert_allclose(b, exact, atol=2e-3)
+
+
+def test_false_failure_bound():
+    assert false_failure_bound([0.0]) == pytest.approx(2 * 2.866515718791939e-07, rel=1e-6)
+    assert false_failure_bound([1.0, 0.0]) > false_failure_bound([0.0, 0.0])
