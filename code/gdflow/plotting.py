@@ -131,7 +131,7 @@ def plot_density_histogram(ax, samples, edges, grid, density, *, label_samples="
             edgecolor="white", label=label_samples)
     ax.plot(grid, density, color=PALETTE[1], lw=1.8, label=label_density)
     ax.set_ylabel("density")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", fontsize=8)
     return ax
 
 
