@@ -5,8 +5,8 @@ below is deterministic. Their tolerance is five standard errors, derived from
 the number of independent chains; the probability that a correct claim would
 fail by chance with a fresh seed is stated at each check (about 6e-7 for a
 sample variance of 50000 chains, below 2e-5 for the nine frequencies of the
-double-well check, whose ULA bias at eta = 0.01, computed on a grid, is at most 0.5
-standard errors).
+double-well check, whose samples' law, computed on a grid, is at most about 0.5
+standard errors off in each frequency).
 """
 
 import math
@@ -17,7 +17,7 @@ import pytest
 from gdflow import claims
 from gdflow.checks.langevin import (check_ula_variance, double_well_samples, false_failure_bound,
                                     gibbs_density, gibbs_probabilities, steps_to_stationarity,
-                                    ula_grid_bias, variance_false_failure)
+                                    ula_grid_bias, ula_grid_law, variance_false_failure)
 from gdflow.problems import DoubleWell, ScalarQuadratic
 
 
@@ -96,6 +96,21 @@ def test_c30_flags_a_step_whose_bias_is_too_large():
     # at eta = 0.04 ULA's own bias exceeds one standard error: the sampling test is not trusted
     checks = claims.run("C30", step_size=0.04)
     assert not checks[2].passed
+
+
+def test_c30_bias_includes_an_unfinished_burn_in():
+    # after time 2 most chains are still in the right well; the grid law knows it
+    checks = claims.run("C30", burn_in_time=2.0)
+    assert checks[2].observed > 50
+
+
+def test_grid_law_after_many_steps_is_the_stationary_law():
+    x, stationary = ula_grid_law(DoubleWell(), 0.05, 4.0, num_points=601)
+    _, law = ula_grid_law(DoubleWell(), 0.05, 4.0, start=1.0, num_steps=3000, num_points=601)
+    assert abs(law.sum() - 1.0) < 1e-12 and abs(stationary.sum() - 1.0) < 1e-12
+    np.testing.assert_allclose(law, stationary, atol=1e-9)
+    with pytest.raises(ValueError, match="num_steps"):
+        ula_grid_law(DoubleWell(), 0.05, 4.0, start=1.0, num_steps=-1)
 
 
 def test_c30_false_failure_probability_is_small():
