@@ -613,3 +613,57 @@ def plot_growth_sweep(ax, step_factors, top_growth, spectral_radius=None, *, thr
     ax.set_ylabel("growth factor per step")
     ax.legend(fontsize=8, loc="upper center")
     return ax
+
+# --- Natural gradient and Langevin dynamics -------------------------------------------
+
+
+def plot_reparametrized_paths(ax, paths, *, styles=None):
+    """Paths given as point arrays (n, 2) in one coordinate system, drawn on top of each other.
+
+    ``paths`` maps a legend label to an array of points (or a Trajectory). A
+    path meant to coincide with another is best drawn with markers only, so
+    that the solid line beneath it stays visible; ``styles`` maps a label to
+    keyword arguments for ``ax.plot``.
+    """
+    styles = {} if styles is None else styles
+    for i, (label, path) in enumerate(paths.items()):
+        p = np.asarray(getattr(path, "points", path), dtype=float)
+        kwargs = {"color": PALETTE[i % len(PALETTE)], "lw": 1.5}
+        kwargs.update(styles.get(label, {}))
+        ax.plot(p[:, 0], p[:, 1], label=label, **kwargs)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_density_histogram(ax, samples, edges, grid, density, *, label_samples="samples",
+                           label_density="density"):
+    """A normalised histogram of 1-D samples with a density curve over it."""
+    samples = np.asarray(samples, dtype=float).reshape(-1)
+    ax.hist(samples, bins=edges, density=True, color=PALETTE[5], alpha=0.6,
+            edgecolor="white", label=label_samples)
+    ax.plot(grid, density, color=PALETTE[1], lw=1.8, label=label_density)
+    ax.set_ylabel("density")
+    ax.legend(loc="upper center", fontsize=8)
+    return ax
+
+
+def plot_stationary_variance(ax, step_ratios, sampled, stderr, curve_ratios, discrete, continuous):
+    """Sampled stationary variances (with error bars) against the discrete and continuous formulas.
+
+    ``step_ratios`` and ``sampled``/``stderr`` are the measured points; the
+    curves are drawn over ``curve_ratios``: ``discrete`` is ULA's prediction
+    and ``continuous`` the variance of exp(-beta f).
+    """
+    ax.plot(curve_ratios, discrete, color=PALETTE[0], lw=1.5,
+            label=r"ULA: $1/(\beta\lambda(1-\eta\lambda/2))$")
+    ax.plot(curve_ratios, np.broadcast_to(continuous, np.shape(curve_ratios)), color=PALETTE[1],
+            ls="--", lw=1.5, label=r"$\exp(-\beta f)$: $1/(\beta\lambda)$")
+    ax.errorbar(step_ratios, sampled, yerr=stderr, fmt="o", color=PALETTE[7], ms=4, capsize=3,
+                label="sample variance (±5 s.e.)")
+    ax.set_xlabel(r"$\eta\lambda$")
+    ax.set_ylabel("stationary variance")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+__all__ += ["plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance"]
