@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT, run_build
+from bookbuild import ROOT, run_build
 
 pytestmark = pytest.mark.book
 

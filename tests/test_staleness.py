@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import BUILD_FLAGS, copy_tree, jupyter_book
+from bookbuild import BUILD_FLAGS, copy_tree, jupyter_book
 
 pytestmark = pytest.mark.book
 

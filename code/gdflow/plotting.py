@@ -468,7 +468,8 @@ def offline_player(html: str) -> str:
 
     The stylesheet link is dropped and each button's icon becomes a short text
     label, so the page makes no outside request and the buttons stay readable.
-    The buttons keep their ``aria-label`` for screen readers.
+    The buttons keep their ``aria-label`` for screen readers. The player's random
+    id becomes one derived from its content (:func:`stable_player_ids`).
     """
     import re
 
@@ -480,7 +481,7 @@ def offline_player(html: str) -> str:
             raise ValueError(f"unknown player button icon {key!r}")
         return f'<span class="gdflow-player-button">{_PLAYER_BUTTONS[key]}</span>'
 
-    return re.sub(r'<i class="(fa [^"]*)"></i>', label, html)
+    return stable_player_ids(re.sub(r'<i class="(fa [^"]*)"></i>', label, html))
 
 
 class AnimationWithFallback:
@@ -667,3 +668,37 @@ def plot_stationary_variance(ax, step_ratios, sampled, stderr, curve_ratios, dis
 
 
 __all__ += ["plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance"]
+
+
+# --- Reproducible animation players -------------------------------------------------------
+
+__all__ += ["stable_player_ids"]
+
+
+def stable_player_ids(html: str) -> str:
+    """Replace the random id of matplotlib's JavaScript player by one derived from its content.
+
+    ``to_jshtml`` names the player's elements and functions after a fresh
+    ``uuid4``, so two builds of the same page would differ. The id becomes the
+    first 32 hexadecimal digits of the SHA-256 of the player with the id
+    removed: the same frames give the same page. Text without a player is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> a = '<img id="_anim_img0123456789abcdef0123456789abcdef"> anim0123456789abcdef0123456789abcdef'
+    >>> b = a.replace("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")
+    >>> stable_player_ids(a) == stable_player_ids(b)
+    True
+    >>> "0123456789abcdef" in stable_player_ids(a)
+    False
+    """
+    import hashlib
+    import re
+
+    found = re.search(r"_anim_img([0-9a-f]{32})", html)
+    if found is None:
+        return html
+    old = found.group(1)
+    new = hashlib.sha256(html.replace(old, "").encode("utf-8")).hexdigest()[:32]
+    return html.replace(old, new)

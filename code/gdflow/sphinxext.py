@@ -212,6 +212,7 @@ def execute_pages_in_parallel(app, env, docnames):
     """``env-before-read-docs``: execute the uncached pages to be read, several at once."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    app.gdflow_read_docs = list(docnames)
     cache_dir = _cache_folder(env)
     if cache_dir is None or not docnames:
         return
@@ -304,3 +305,41 @@ def setup_fresh_builds(app):
     app.connect("env-get-outdated", refresh_pages_using_package)
     app.connect("env-before-read-docs", execute_pages_in_parallel)
     app.connect("build-finished", record_package_fingerprint)
+    app.connect("env-updated", restore_executed_notebooks)
+
+
+def restore_executed_notebooks(app, env):
+    """``env-updated``: put the outputs back into the notebooks myst-nb wrote for the pages read.
+
+    myst-nb writes each page's notebook to ``_build/jupyter_execute``; when it
+    took the outputs from the cache (as it does for every page executed in
+    parallel) it writes the notebook as read, without outputs. This writes the
+    cached outputs in, as a page that myst-nb executed itself would have them.
+    """
+    import nbformat
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    cache_dir = _cache_folder(env)
+    docnames = getattr(app, "gdflow_read_docs", None)
+    if cache_dir is None or not docnames or not (cache_dir / "global.db").is_file():
+        return
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    folder = Path(env.mystnb_config.output_folder)
+    for docname in docnames:
+        target = folder.joinpath(*(docname + ".ipynb").split("/"))
+        if not target.is_file():
+            continue
+        notebook = nbformat.reads(target.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        if not code or any(cell.get("outputs") for cell in code):
+            continue
+        try:
+            _, merged = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            continue
+        for cell in merged.cells:  # as myst-nb does: glued values leave the cell outputs
+            if cell.cell_type == "code":
+                extract_glue_data_cell(cell)
+        target.write_bytes(nbformat.writes(merged).encode("utf-8"))
