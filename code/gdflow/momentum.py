@@ -159,7 +159,8 @@ def nesterov(
     momentum : float, optional
         ``None`` (default) uses the schedule beta_k = (k - 1)/(k + 2) for k >= 1
         (beta_0 is irrelevant because x_{-1} = x_0), the form studied by Su, Boyd
-        and Candes for convex f. A number beta in [0, 1) uses that constant, e.g.
+        and Candes for convex f; written for the step that produces y_{k+1} it is
+        k/(k + 3). A number beta in [0, 1) uses that constant, e.g.
         (sqrt(kappa) - 1)/(sqrt(kappa) + 1) for a strongly convex f.
     on_divergence, divergence_threshold
         As in :func:`gdflow.descent.gradient_descent`.
