@@ -32,7 +32,7 @@ def iterate_ode_gaps(objective, start, step_sizes, horizon):
 
 
 @claim("A04", label="prop-nesterov-ode-limit",
-       statement="Nesterov's iterates approach X(k√s) of X'' + (3/t)X' + ∇f = 0 as s → 0, with gap O(√s)")
+       statement="Nesterov's iterates approach X(k√s) of X'' + (3/t)X' + ∇f = 0 as s → 0 (measured gap ∝ √s)")
 def check_nesterov_ode_limit(*, step_sizes=(1.0, 0.25, 0.0625), horizon: float = 300.0,
                              time_scale: float = 1.0):
     """The largest iterate-to-ODE gap on [0, horizon] for each s, and its fitted order in sqrt(s).
