@@ -103,3 +103,16 @@ def test_divergence_is_reported_not_overflowing():
     assert path.diverged and len(path) < 1000 and np.all(np.isfinite(path.points))
     path = nesterov(f, [1.0], 5.0, 1000, on_divergence="stop")
     assert path.diverged and np.all(np.isfinite(path.values))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(0.001, 6.0), b=st.floats(0.0, 0.99))
+def test_spectral_radius_below_one_exactly_inside_region(a, b):
+    inside = a < 2.0 * (1.0 + b)
+    radius = float(heavy_ball_spectral_radius(a, b))
+    margin = abs(a - 2.0 * (1.0 + b))
+    if margin > 1e-9:
+        assert (radius < 1.0) == inside
