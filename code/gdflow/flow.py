@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ._validation import as_point, positive_number
+from ._validation import as_point, positive_number, sample_times
 from .problems import Objective, Quadratic
 from .trajectory import Trajectory
 
@@ -21,15 +21,9 @@ class SolverError(RuntimeError):
     """Raised when the ODE solver fails to integrate the flow."""
 
 
-def _times(times) -> np.ndarray:
-    t = np.asarray(times, dtype=float).reshape(-1)
-    if t.size == 0:
-        raise ValueError("times must not be empty")
-    if not np.all(np.isfinite(t)):
-        raise ValueError("times must be finite")
-    if t[0] < 0 or np.any(np.diff(t) < 0):
-        raise ValueError("times must be non-negative and non-decreasing")
-    return t
+# Kept for code written against earlier versions, which imported the time-axis
+# check from here; it now lives in :mod:`gdflow._validation`.
+_times = sample_times
 
 
 def quadratic_flow(quadratic: Quadratic, start, times) -> Trajectory:
@@ -47,7 +41,7 @@ def quadratic_flow(quadratic: Quadratic, start, times) -> Trajectory:
     Trajectory
     """
     x0 = as_point(start, "start", quadratic.dim)
-    t = _times(times)
+    t = sample_times(times)
     lam, V = quadratic.eigenvalues, quadratic.eigenvectors
     modes = V.T @ (x0 - quadratic.minimizer)
     z = np.exp(-np.outer(t, lam)) * modes
@@ -96,7 +90,7 @@ def gradient_flow(objective: Objective, start, times, *, exact: bool | None = No
             raise ValueError("an exact flow is only available for a Quadratic objective")
         return quadratic_flow(objective, start, times)
     x0 = as_point(start, "start", objective.dim)
-    t = _times(times)
+    t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
     if t[-1] == 0:
