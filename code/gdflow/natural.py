@@ -18,13 +18,12 @@ from __future__ import annotations
 from typing import Callable, Union
 
 import numpy as np
-from scipy.integrate import solve_ivp
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from . import _iterate
+from ._integrate import ATOL, RTOL, sample_solution
 from ._validation import StepSize, as_point, positive_number, sample_times, symmetric_matrix
 from .descent import DEFAULT_DIVERGENCE_THRESHOLD
-from .flow import ATOL, RTOL, SolverError
 from .problems import Objective
 from .trajectory import Trajectory
 
@@ -130,14 +129,8 @@ def natural_gradient_flow(objective: Objective, start, times, metric: Metric, *,
     atol = positive_number(atol, "atol")
     solve = _metric_solver(metric, objective.dim)
     solve(x0, objective.gradient(x0))  # validate the metric at the start before integrating
-    if t[-1] == 0:
-        points = np.repeat(x0[None, :], t.size, axis=0)
-    else:
-        sol = solve_ivp(lambda _t, y: -solve(y, objective.gradient(y)), (0.0, t[-1]), x0,
-                        method="DOP853", t_eval=t, rtol=rtol, atol=atol)
-        if sol.status != 0 or not np.all(np.isfinite(sol.y)):
-            raise SolverError(f"the natural-gradient-flow solver failed: {sol.message}")
-        points = sol.y.T
+    points = sample_solution(lambda y: -solve(y, objective.gradient(y)), x0, t, rtol=rtol,
+                             atol=atol, name="natural-gradient-flow")
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values,
                       method="natural gradient flow (solve_ivp)")

@@ -103,7 +103,7 @@ def descent_coefficient(step_size, smoothness):
     Returns
     -------
     ndarray
-        Same shape as ``step_size``.
+        The coefficient, one per step size.
 
     Examples
     --------
@@ -134,7 +134,7 @@ def sufficient_decrease_bound(value, gradient_sq_norm, step_size, smoothness):
     Returns
     -------
     ndarray
-        The arguments broadcast together.
+        The upper bound on f after the step, the arguments broadcast together.
 
     Examples
     --------
@@ -163,7 +163,7 @@ def convex_gap_bound(k, smoothness, distance, *, tight: bool = True):
     Returns
     -------
     ndarray
-        Same shape as ``k``.
+        The bound on the gap after each k.
 
     Examples
     --------
@@ -189,6 +189,7 @@ def descent_huber_threshold(k, distance):
     Returns
     -------
     ndarray
+        delta for each k.
 
     Examples
     --------
@@ -220,6 +221,7 @@ def worst_quadratic_gap(k, smoothness, distance):
     Returns
     -------
     ndarray
+        The worst gap after each k.
 
     Examples
     --------
@@ -251,7 +253,7 @@ def contraction_factor(step_size, smoothness, strong_convexity):
     Returns
     -------
     ndarray
-        Same shape as ``step_size``.
+        q, one per step size.
 
     Examples
     --------
@@ -276,6 +278,7 @@ def optimal_step_size(smoothness, strong_convexity):
     Returns
     -------
     ndarray
+        eta*, the step of the fastest linear rate.
 
     Examples
     --------
@@ -297,6 +300,7 @@ def optimal_contraction_factor(condition_number):
     Returns
     -------
     ndarray
+        rho for each kappa.
 
     Examples
     --------
@@ -326,7 +330,7 @@ def iterations_to_accuracy(accuracy, condition_number):
     Returns
     -------
     ndarray
-        Whole numbers, as floats.
+        The step counts, whole numbers stored as floats.
 
     Examples
     --------
@@ -353,6 +357,7 @@ def iterations_to_accuracy_estimate(accuracy, condition_number):
     Returns
     -------
     ndarray
+        The estimated counts (not rounded).
 
     Examples
     --------
@@ -382,7 +387,7 @@ def flow_convex_bound(distance, times):
     Returns
     -------
     ndarray
-        Same shape as ``times``.
+        The bound at each time.
 
     Examples
     --------
@@ -399,14 +404,13 @@ def flow_convex_sharp_bound(distance, times):
 
     Parameters
     ----------
-    distance : float
-        R = ||theta_0 - theta*||.
-    times : float or array_like
-        t > 0.
+    distance, times
+        R and t > 0, as for :func:`flow_convex_bound`.
 
     Returns
     -------
     ndarray
+        The sharp bound at each time.
 
     Examples
     --------
@@ -435,6 +439,7 @@ def flow_huber_threshold(distance, time, smoothness=1.0):
     Returns
     -------
     ndarray
+        The worst threshold delta at each time.
 
     Examples
     --------
@@ -463,6 +468,7 @@ def huber_worst_gap(distance, times, smoothness=1.0):
     Returns
     -------
     ndarray
+        The gap on the worst Huber function at each time.
 
     Examples
     --------
@@ -488,6 +494,7 @@ def flow_strongly_convex_factor(strong_convexity, times):
     Returns
     -------
     ndarray
+        The factor at each time.
 
     Examples
     --------
@@ -511,6 +518,7 @@ def gronwall_bound(initial, exponent_integrals):
     Returns
     -------
     ndarray
+        The bound on u at each time.
 
     Examples
     --------
@@ -581,7 +589,7 @@ def euler_global_bound(step_size, horizon, smoothness, max_acceleration):
     Returns
     -------
     ndarray
-        Same shape as ``step_size``.
+        The bound for each step size.
 
     Examples
     --------
@@ -597,20 +605,17 @@ def gd_decay_exponent(step_size, strong_convexity, smoothness):
 
     q is :func:`contraction_factor`. Gradient flow's exponent is mu; gradient
     descent's is at least mu whenever eta <= 2/(L + mu), because 1 - x <= e^{-x},
-    and negative above eta = 2/L. Note the order of the constants, (mu, L), as
-    in the comparison chapter.
+    and negative above eta = 2/L.
 
     Parameters
     ----------
-    step_size : float or array_like
-        eta > 0.
-    strong_convexity, smoothness : float
-        mu and L with 0 < mu <= L.
+    step_size, strong_convexity, smoothness
+        eta, mu and L, as for :func:`contraction_factor` but with mu before L.
 
     Returns
     -------
     ndarray
-        Same shape as ``step_size``.
+        The exponent, one per step size (negative where q > 1).
 
     Examples
     --------
