@@ -36,20 +36,10 @@ def test_contours_and_path():
     plt.close(fig)
 
 
-def _bounds_axes():
-    import matplotlib.pyplot as plt
-
-    plotting.use_book_style()
-    return plt.subplots()
-
-
-def test_plot_against_bounds_pairs_or_follows_the_measured_colours():
-    import matplotlib.pyplot as plt
-
+def test_plot_against_bounds_pairs_or_follows_the_measured_colours(ax):
     k = np.arange(1, 6)
     measured = {"a": 1.0 / k**2, "b": 0.5 / k**2}
     bounds = {"A": 1.0 / k, "B": 0.5 / k}
-    fig, ax = _bounds_axes()
     plotting.plot_against_bounds(ax, k, measured, bounds)
     assert [line.get_color() for line in ax.lines] == list(plotting.PALETTE[:2]) * 2
     assert [line.get_linestyle() for line in ax.lines] == ["-", "-", "--", "--"]
@@ -59,18 +49,13 @@ def test_plot_against_bounds_pairs_or_follows_the_measured_colours():
     plotting.plot_against_bounds(ax, k, measured, bounds, bound_colors="next", markers=marks)
     assert [line.get_color() for line in ax.lines[2:4]] == list(plotting.PALETTE[2:4])
     assert ax.lines[4].get_marker() == "o" and ax.lines[4].get_color() == plotting.PALETTE[-1]
-    plt.close(fig)
 
 
-def test_plot_against_bounds_older_keywords_and_bad_colours():
-    import matplotlib.pyplot as plt
-
+def test_plot_against_bounds_older_keywords_and_bad_colours(ax):
     k = np.arange(1, 6)
-    fig, ax = _bounds_axes()
     plotting.plot_against_bounds(ax, k, {"a": 1.0 / k}, {"A": 2.0 / k, "B": 3.0 / k},
                                  loglog=True, pair_colors=False)
     assert ax.get_xscale() == "log"
     assert [line.get_color() for line in ax.lines[1:]] == list(plotting.PALETTE[1:3])
     with pytest.raises(ValueError, match="bound_colors"):
         plotting.plot_against_bounds(ax, k, {"a": k}, {}, bound_colors="blue")
-    plt.close(fig)

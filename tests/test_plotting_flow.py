@@ -6,19 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from gdflow import plotting  # noqa: E402
-
-
-@pytest.fixture
-def ax():
-    plotting.use_book_style()
-    fig, axis = plt.subplots()
-    yield axis
-    plt.close(fig)
 
 
 def test_plot_against_bounds_grey_references_on_a_shared_axis(ax):
