@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import comparison
 
 
 @pytest.mark.parametrize("claim_id", ["C25", "C26"])
 def test_claim_holds_with_defaults(claim_id):
-    for check in claims.run(claim_id):
-        assert check.passed, check.describe()
-        assert check.why_tolerance
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("claim_id, options", [
@@ -21,11 +20,7 @@ def test_claim_holds_with_defaults(claim_id):
     ("C26", dict(claimed_rate="mu/kappa")),
 ])
 def test_claim_fails_when_violated(claim_id, options):
-    checks = claims.run(claim_id, **options)
-    assert not all(c.passed for c in checks)
-    with pytest.raises(claims.ClaimViolation):
-        for c in checks:
-            c.assert_holds()
+    assert_claim_fails(claim_id, **options)
 
 
 def test_claimed_rate_must_be_known():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import descent as checks
 from gdflow.examples import logistic_problem
@@ -21,12 +22,7 @@ def holds(results) -> bool:
 
 @pytest.mark.parametrize("claim_id", ALL)
 def test_claim_holds_with_defaults(claim_id):
-    results = claims.run(claim_id)
-    assert results, f"{claim_id} returned no checks"
-    for c in results:
-        assert c.claim == claim_id
-        assert c.why_tolerance, f"{claim_id}: a check without a justified tolerance"
-        c.assert_holds()
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("claim_id", ALL)
@@ -55,7 +51,7 @@ def test_claim_points_at_a_statement(claim_id):
     ("C10", {"claimed_threshold": 1.8}),
 ])
 def test_claim_fails_when_violated(claim_id, options):
-    assert not holds(claims.run(claim_id, **options))
+    assert_claim_fails(claim_id, **options)
 
 
 def test_c09_fails_on_a_non_quadratic():

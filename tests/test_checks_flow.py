@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 
 FLOW_CLAIMS = ["C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C27"]
@@ -11,12 +12,7 @@ FLOW_CLAIMS = ["C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C
 
 @pytest.mark.parametrize("claim_id", FLOW_CLAIMS)
 def test_claim_holds_with_defaults(claim_id):
-    checks = claims.run(claim_id)
-    assert checks
-    for check in checks:
-        assert check.claim == claim_id
-        assert check.why_tolerance
-        check.assert_holds()
+    assert_claim_holds(claim_id)
 
 
 VIOLATIONS = [
@@ -47,11 +43,7 @@ VIOLATIONS = [
 
 @pytest.mark.parametrize("claim_id, options", VIOLATIONS)
 def test_claim_fails_when_violated(claim_id, options):
-    checks = claims.run(claim_id, **options)
-    assert not all(c.passed for c in checks)
-    failing = next(c for c in checks if not c.passed)
-    with pytest.raises(claims.ClaimViolation):
-        failing.assert_holds()
+    assert_claim_fails(claim_id, **options)
 
 
 def test_every_flow_claim_has_a_label_in_the_chapter():
