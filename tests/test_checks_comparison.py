@@ -45,3 +45,21 @@ def test_two_mode_quadratic_constants():
     q = comparison.two_mode_quadratic(2.0, 8.0)
     assert q.strong_convexity == 2.0 and q.smoothness == 8.0
     np.testing.assert_allclose(q.minimizer, 0.0)
+
+
+def test_fit_error_bounds_cover_the_measured_fit_errors_and_are_small():
+    rows = comparison.measure_decay_exponents(comparison.default_step_sizes())
+    for r in rows:
+        e_d, e_g = comparison.fit_error_bounds(r)
+        assert abs(r.distance - r.predicted) <= e_d
+        assert abs(r.gap - 2 * r.predicted) <= e_g + 2 * e_d
+    # Where the other mode decays much faster the bound is at rounding level ...
+    assert max(comparison.fit_error_bounds(r)[0] for r in rows[:4]) < 1e-10
+    # ... and near the cap, where both modes are slow, it stays below 1e-3.
+    assert comparison.fit_error_bounds(rows[4])[0] < 1e-3
+
+
+def test_c25_small_step_ratio_fails_for_a_claimed_factor_just_off_one():
+    # The slack is about eta*mu = 1e-3, so a claimed factor 1.01 already fails.
+    checks = claims.run("C25", claimed_factor=1.01)
+    assert [c.passed for c in checks if "GF f-gap exponent / GD" in c.quantity] == [False]
