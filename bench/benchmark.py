@@ -253,9 +253,12 @@ def main(argv=None) -> int:
                 env["GDFLOW_EXECUTION_WORKERS"] = str(args.workers)
             return env
 
+        counter = iter(range(1, 10_000))
+
         def build(copy: Path, name: str, *extra: str, env_extra=None) -> dict:
+            log = tmp / f"{next(counter):02d}-{name.replace(' ', '-').replace(',', '')}.log"
             result = measure([str(jb), "build", str(copy), *BUILD_FLAGS, *extra], copy,
-                             {**env_for(copy), **(env_extra or {})}, tmp / f"{name.replace(' ', '-')}.log")
+                             {**env_for(copy), **(env_extra or {})}, log)
             print(f"  {name:<20} {result['wall']:7.2f} s  (exit {result['rc']})", flush=True)
             return result
 
