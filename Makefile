@@ -31,6 +31,10 @@ test: setup
 
 pdf: setup
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
+	@test -f _build/latex/book.pdf || { echo "_build/latex/book.pdf was not produced"; exit 1; }
+	@if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; \
+	  echo "Copied the PDF to _build/html/book.pdf (the site links to it)."; \
+	else echo "No _build/html yet: run make build, then make pdf, for the site to offer the PDF."; fi
 
 clean:
 	rm -rf _build

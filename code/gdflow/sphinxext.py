@@ -41,4 +41,196 @@ def _copy(app, exception):
 def setup(app):
     app.connect("config-inited", _set_path)
     app.connect("build-finished", _copy)
+    setup_delivery(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+
+
+# ---------------------------------------------------------------------------
+# Delivery: the PDF (LaTeX builder) and the link to it from the website.
+# ---------------------------------------------------------------------------
+
+from docutils import nodes as _nodes  # noqa: E402
+from sphinx.transforms.post_transforms import SphinxPostTransform  # noqa: E402
+
+#: File name of the whole-book PDF; ``make pdf`` copies it next to the site's pages.
+BOOK_PDF = "book.pdf"
+
+#: Added to Sphinx's LaTeX preamble (after its own packages).
+LATEX_PREAMBLE = r"""
+% --- gdflow: proofs, contents title, bibliography inside its chapter ---
+\usepackage{amsthm}
+\renewcommand{\qedsymbol}{\ensuremath{\blacksquare}}
+\newenvironment{gdproof}{\begin{proof}}{\end{proof}}
+\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]
+  {\begingroup\renewcommand{\chapter}[2]{}\let\@mkboth\@gobbletwo
+   \begin{thebibliography}{#1}}
+  {\end{thebibliography}\endgroup}
+\makeatother
+"""
+
+
+def _latex_elements(app, config):
+    """Extend ``latex_elements``: proof environment, one-sided layout, no blank pages."""
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+    elements.setdefault("extraclassoptions", "openany,oneside")
+    config.latex_elements = elements
+
+
+def _strip_proof_prefix(paragraph):
+    """Drop the literal ``"Proof. "`` that sphinx-proof writes before a proof's text."""
+    for text in paragraph.findall(_nodes.Text):
+        stripped = str(text).lstrip()
+        if stripped.startswith("Proof."):
+            text.parent.replace(text, _nodes.Text(stripped[len("Proof."):].lstrip()))
+        return
+
+
+class LatexBookLayout(SphinxPostTransform):
+    """Shape the assembled LaTeX document tree as a printed book.
+
+    * every ``prf:proof`` becomes an amsthm ``proof`` (italic *Proof.*, a tombstone at
+      its end) instead of a box with an empty title bar;
+    * the landing page's text becomes an unnumbered front chapter, its sections
+      unnumbered headings, and each captioned part of the table of contents a
+      ``\\part``;
+    * cell inputs tagged ``hide-input`` are left out (a printed page cannot unfold them);
+    * the website's "download the PDF" line is left out of the PDF itself.
+    """
+
+    default_priority = 900
+    builders = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx import addnodes
+        from sphinx_proof.nodes import proof_node
+
+        for node in list(self.document.findall(proof_node)):
+            body = []
+            for child in node.children:
+                body.extend(child.children if isinstance(child, _nodes.admonition) else [child])
+            if body and isinstance(body[0], _nodes.paragraph):
+                _strip_proof_prefix(body[0])
+            node.replace_self([
+                _nodes.raw("", "\n\\begin{gdproof}\n", format="latex"),
+                *body,
+                _nodes.raw("", "\n\\end{gdproof}\n", format="latex"),
+            ])
+
+        for cell in list(self.document.findall(_nodes.container)):
+            if "tag_hide-input" in cell.get("classes", []):
+                for child in list(cell.children):
+                    if "cell_input" in child.get("classes", []):
+                        cell.remove(child)
+
+        for ref in list(self.document.findall(_nodes.reference)):
+            if "book-pdf-link" in ref.get("classes", []):
+                para = ref.parent
+                while para is not None and not isinstance(para, _nodes.paragraph):
+                    para = para.parent
+                if para is not None and para.parent is not None:
+                    section = para.parent
+                    section.remove(para)
+                    if isinstance(section, _nodes.section) and all(
+                            isinstance(c, _nodes.title) for c in section.children):
+                        section.parent.remove(section)
+
+        self._shape_front_matter(addnodes)
+
+    def _shape_front_matter(self, addnodes):
+        root = self.config.root_doc
+        top = next((s for s in self.document.children if isinstance(s, _nodes.section)), None)
+        if top is None:
+            return
+        # Captions of the landing page's toctrees, keyed by their first chapter.
+        parts = {}
+        for toctree in self.env.get_doctree(root).findall(addnodes.toctree):
+            if toctree.get("caption") and toctree.get("includefiles"):
+                parts[toctree["includefiles"][0]] = toctree["caption"]
+        front_done = False
+        for child in list(top.children):
+            if isinstance(child, _nodes.title):
+                continue
+            if not front_done:
+                top.insert(top.index(child), _nodes.raw(
+                    "", "\\chapter*{About this book}\n"
+                    "\\addcontentsline{toc}{chapter}{About this book}\n"
+                    "\\markboth{About this book}{About this book}\n", format="latex"))
+                front_done = True
+            if isinstance(child, _nodes.section):
+                title = child[0] if child.children and isinstance(child[0], _nodes.title) else None
+                heading = _nodes.rubric("", "", *(title.children if title else []))
+                replacement = [_nodes.target("", "", ids=list(child["ids"])), heading,
+                               *child.children[1 if title else 0:]]
+                child.replace_self(replacement)
+            elif isinstance(child, _nodes.compound):
+                first = next(child.findall(addnodes.start_of_file), None)
+                caption = parts.get(first["docname"]) if first is not None else None
+                if caption:
+                    child.insert(0, _nodes.raw("", f"\\part{{{_latex_escape(caption)}}}\n",
+                                               format="latex"))
+
+
+def _latex_escape(text):
+    """Escape the characters LaTeX treats specially in a plain caption."""
+    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+             "^": r"\textasciicircum{}"}
+    return "".join(table.get(c, c) for c in text)
+
+
+def book_pdf_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{book-pdf}`text``: a link from the current page to the whole-book PDF.
+
+    The PDF sits at the root of the website (``make pdf`` puts it there); the link
+    is relative, so the site works from any address and from ``file://``.
+    """
+    docname = inliner.document.settings.env.docname
+    uri = "../" * docname.count("/") + BOOK_PDF
+    ref = _nodes.reference(rawtext, text, refuri=uri, classes=["book-pdf-link"])
+    return [ref], []
+
+
+def _pdf_header_button(app, pagename, templatename, context, doctree):
+    """Put a "download the book as PDF" button in sphinx-book-theme's page header."""
+    buttons = context.get("header_buttons")
+    if buttons is None or "pathto" not in context:
+        return
+    buttons.insert(0, {
+        "type": "link",
+        "url": context["pathto"](BOOK_PDF, 1),
+        "tooltip": "Download the whole book as a PDF",
+        "icon": "fas fa-file-pdf",
+        "label": "book-pdf-button",
+    })
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated inline scripts from a page.
+
+    sphinx-thebe registers its configuration script (``const THEBE_JS_URL = ...``)
+    once per reading pass; a second copy on the page is a JavaScript error
+    ("Identifier has already been declared") in every browser.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        key = (getattr(script, "filename", str(script)) or "", tuple(sorted(map(str, attributes.items()))))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup_delivery(app):
+    """Register the PDF layout, the ``book-pdf`` role and the header button."""
+    app.connect("config-inited", _latex_elements)
+    app.add_post_transform(LatexBookLayout)
+    app.add_role("book-pdf", book_pdf_role)
+    app.connect("html-page-context", _pdf_header_button, priority=600)
+    app.connect("html-page-context", _dedupe_scripts, priority=590)
