@@ -39,7 +39,7 @@ def html_statements(site: Path) -> list[tuple[str, str]]:
     for page in book_pages(site):
         for match in pattern.finditer(page.read_text(encoding="utf-8")):
             text = " ".join(strip_tags(match["title"]).split())
-            head = re.match(r"(?P<label>[A-Z][a-z]+ [\d.]+)\s*(?:\((?P<name>.*)\))?\s*$", text)
+            head = re.match(r"(?P<label>[A-Z][a-z]+(?: [\d.]+)?)\s*(?:\((?P<name>.*)\))?\s*$", text)
             assert head, f"unexpected statement title {text!r} in {page.name}"
             found.append((head["label"], head["name"] or ""))
     return found
@@ -56,6 +56,11 @@ def chapter_titles(site: Path) -> list[str]:
         if match and page.stem != "index":
             titles.append(" ".join(strip_tags(match[1]).split()))
     return titles
+
+
+def without_math(text: str) -> str:
+    """``text`` with its inline math (``\\( ... \\)`` as the HTML source has it) removed."""
+    return re.sub(r"\\\(.*?\\\)", " ", text)
 
 
 # --- what the PDF holds -----------------------------------------------------------------
@@ -106,8 +111,10 @@ def test_pdf_has_a_plausible_number_of_pages(pdf, site):
 
 
 def test_every_chapter_is_in_the_pdf_outline(pdf, site):
-    outline = {normalise(t) for t in outline_titles(pypdf.PdfReader(pdf))}
-    missing = [t for t in chapter_titles(site) if normalise(t) not in outline]
+    outline = [normalise(t) for t in outline_titles(pypdf.PdfReader(pdf))]
+    # Math in a title reaches the PDF outline only as plain text: compare the rest.
+    missing = [t for t in chapter_titles(site)
+               if not any(normalise(without_math(t)) in entry for entry in outline)]
     assert chapter_titles(site), "no chapter pages found in the site"
     assert not missing, f"chapters missing from the PDF: {missing}"
 
@@ -118,7 +125,7 @@ def test_every_statement_box_has_its_number_and_title(pdf, site, text):
     assert statements, "the site has no theorem/lemma/definition boxes"
     missing = []
     for label, name in statements:
-        words = re.findall(r"[A-Za-z0-9]{2,}", re.sub(r"\\\(.*?\\\)", " ", name))
+        words = re.findall(r"[A-Za-z0-9]{2,}", without_math(name))
         pattern = re.escape(normalise(label)) + "".join(f".{{0,40}}?{re.escape(normalise(w))}" for w in words)
         if not re.search(pattern, text):
             missing.append(f"{label} ({name})")
@@ -161,7 +168,7 @@ def test_glued_numbers_are_in_the_pdf(pdf, site, text):
 
 def test_exercise_solutions_are_in_the_pdf(pdf, site, text):
     solutions = count_in_pages(site, r'<div class="solution[^"]*admonition"')
-    assert text.count("Solution to Exercise") == solutions
+    assert normalise(text).count("solutiontoexercise") == solutions
 
 
 def test_bibliography_is_in_the_pdf(pdf, site, tex):

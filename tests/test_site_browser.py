@@ -187,7 +187,7 @@ BOXES_JS = r"""() => {
   const statements = boxes.filter(e => e.classList.length > 2);
   return {statements: statements.length, proofs: proofs.length,
           hidden: boxes.filter(e => !visible(e)).map(e => e.id),
-          untitled: statements.filter(e => !/\d/.test((e.querySelector('.admonition-title') || {}).textContent || ''))
+          untitled: statements.filter(e => !((e.querySelector('.admonition-title') || {}).textContent || '').trim())
                               .map(e => e.id)};
 }"""
 

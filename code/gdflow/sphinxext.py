@@ -234,3 +234,7 @@ def setup_delivery(app):
     app.add_role("book-pdf", book_pdf_role)
     app.connect("html-page-context", _pdf_header_button, priority=600)
     app.connect("html-page-context", _dedupe_scripts, priority=590)
+    # Load the page assets (MathJax above all) on every page, not only on pages whose
+    # body has math: a chapter title with math also appears in the navigation, the
+    # previous/next links and the search results of pages without math of their own.
+    app.set_html_assets_policy("always")
