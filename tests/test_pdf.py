@@ -54,7 +54,8 @@ def chapter_titles(site: Path) -> list[str]:
     for page in book_pages(site):
         match = re.search(r"<h1>((?:(?!</h1>).)*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.S)
         if match and page.stem != "index":
-            titles.append(" ".join(strip_tags(match[1]).split()))
+            title = re.sub(r'<span class="section-number">.*?</span>', "", match[1])
+            titles.append(" ".join(strip_tags(title).split()))
     return titles
 
 
