@@ -301,10 +301,16 @@ def test_internal_links_and_anchors_resolve(site):
     assert not failing, failing
 
 
-def test_header_offers_the_pdf(site):
+def test_header_offers_the_pdf_and_the_page_source(site):
     for path in site_pages(site):
-        if path.startswith("book/"):
-            assert "book-pdf-button" in (site / path).read_text(encoding="utf-8"), path
+        if not path.startswith("book/"):
+            continue
+        source = (site / path).read_text(encoding="utf-8")
+        assert "book-pdf-button" in source, path
+        sources = re.findall(r'href="([^"]*_sources/[^"]+\.(?:md|ipynb))"', source)
+        assert sources, f"{path}: the download button offers no page source"
+        for href in sources:
+            assert ((site / path).parent / href).resolve().is_file(), (path, href)
 
 
 def search(browser, server, word: str) -> int:
