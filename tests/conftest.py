@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILD_FLAGS = ["-W", "-n", "--keep-going"]
-
-
-def jupyter_book() -> list[str]:
-    """The jupyter-book command of the interpreter running the tests."""
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book"]
-
-
-def run_build(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Build the book at ``source`` into ``output/_build`` and return the finished process."""
-    return subprocess.run(
-        [*jupyter_book(), "build", str(source), *BUILD_FLAGS, "--path-output", str(output), *extra],
-        cwd=source, capture_output=True, text=True, timeout=1800,
-        env={**os.environ, "PYTHONWARNINGS": ""},
-    )
+from bookbuild import ROOT, copy_tree, run_build  # noqa: F401  (re-exported for test modules)
 
 
 @pytest.fixture(scope="session")
@@ -47,15 +27,11 @@ def site(book_output) -> Path:
     return book_output / "_build" / "html"
 
 
-def copy_tree(dest: Path) -> Path:
-    """Copy the project's tracked sources (not _build or .venv) to ``dest``."""
-    ignore = shutil.ignore_patterns("_build", ".venv", ".git", "__pycache__", ".pytest_cache",
-                                    ".hypothesis", "*.egg-info", "test-artifacts")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
-
-
 # --- Delivery: system tools, the PDF build ------------------------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+
 
 def require_tool(name: str, purpose: str, path: str | None = None) -> str:
     """Return the path of the executable ``name``, or skip the test without it.

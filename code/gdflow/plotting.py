@@ -22,6 +22,7 @@ BOOK_RC = {
     "savefig.facecolor": "white",
     "savefig.transparent": False,
     "figure.figsize": (6.4, 3.6),
+    "figure.constrained_layout.use": True,
     "figure.dpi": 100,
     "savefig.dpi": 150,
     "axes.grid": True,
@@ -100,3 +101,569 @@ def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
     p = trajectory.points
     ax.plot(p[:, 0], p[:, 1], marker=marker, ms=3, label=label, color=color, **kwargs)
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Gradient flow (book: chap-gradient-flow)
+# ---------------------------------------------------------------------------
+
+def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: bool = False,
+                       logy: bool = True, xlabel: str = r"$t$", ylabel: str = ""):
+    """Measured curves (solid) beside the bounds or references they are compared with (dashed).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    times : array_like, shape (n,) or mapping
+        Shared time axis, or a mapping label -> times for curves on their own axes.
+    measured : mapping label -> array, shape (n,)
+        Measured quantities, one colour each from the book palette.
+    bounds : mapping label -> array
+        Theoretical bounds, on ``bound_times`` if given, else on the shared ``times``.
+    bound_times : array_like, optional
+        Time axis of the bounds; required when ``times`` is a mapping.
+    logx : bool
+        Log scale on the time axis (for algebraic rates such as 1/t).
+    logy : bool
+        Log scale on the value axis (the default, for decay rates).
+    """
+    styles = ("--", ":", "-.")
+    for i, (label, values) in enumerate(measured.items()):
+        t = times[label] if isinstance(times, dict) else times
+        ax.plot(t, values, color=PALETTE[i % len(PALETTE)], lw=1.6, label=label)
+    shared = bound_times if bound_times is not None else (None if isinstance(times, dict) else times)
+    for j, (label, values) in enumerate(bounds.items()):
+        if shared is None:
+            raise ValueError("bounds need a time axis: pass bound_times when times is a mapping")
+        ax.plot(shared, values, color="0.15" if j == 0 else "0.45", ls=styles[j % 3], lw=1.2,
+                label=label)
+    if logy:
+        ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_mode_decay(ax, times, modes, eigenvalues):
+    """|z_i(t)| of each eigen-mode (markers) on a log scale with z_i(0) e^{-lambda_i t} (lines).
+
+    Parameters
+    ----------
+    times : array_like, shape (n,)
+    modes : array_like, shape (n, d)
+        Absolute eigen-coordinates |z_i(t)| of a flow.
+    eigenvalues : array_like, shape (d,)
+    """
+    t = np.asarray(times, dtype=float)
+    z = np.asarray(modes, dtype=float)
+    lam = np.asarray(eigenvalues, dtype=float)
+    if z.shape != (t.size, lam.size):
+        raise ValueError(f"modes must have shape ({t.size}, {lam.size}); got {z.shape}")
+    every = max(1, t.size // 20)
+    for i, li in enumerate(lam):
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(t, z[0, i] * np.exp(-li * t), color=color, lw=1.2)
+        ax.plot(t[::every], z[::every, i], ls="none", marker="o", ms=3.5, color=color,
+                label=rf"$\lambda_{i + 1} = {li:g}$")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$t$")
+    ax.set_ylabel(r"$|z_i(t)|$")
+    ax.legend(fontsize=8, loc="lower left")
+    return ax
+
+__all__ += ["plot_against_bound", "plot_mode_decay"]
+
+# --- Orders of accuracy, iterate sequences and decay curves (chapters on the bridge and comparison) ---
+
+__all__ += ["plot_order_fit", "plot_sequences", "plot_decay_curves"]
+
+
+def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", annotate=True,
+                   text_offset=(6, -14)):
+    """Errors against step size on log-log axes, with the fitted line and its slope written beside it.
+
+    The slope is the least-squares fit of log error on log step size
+    (:func:`gdflow.measure.loglog_slope`), the measured order of accuracy.
+    """
+    from .measure import loglog_slope
+
+    h = np.asarray(step_sizes, dtype=float)
+    e = np.asarray(errors, dtype=float)
+    fit = loglog_slope(h, e)
+    line = ax.loglog(h, e, marker=marker, ls="none", ms=5, color=color, label=label)[0]
+    grid = np.geomspace(h.min(), h.max(), 50)
+    ax.loglog(grid, np.exp(fit.intercept) * grid**fit.slope, color=line.get_color(), lw=1.0)
+    if annotate:
+        ax.annotate(f"slope {fit.slope:.2f}", xy=(np.sqrt(h.min() * h.max()),
+                                                np.exp(fit.intercept) * np.sqrt(h.min() * h.max()) ** fit.slope),
+                    xytext=text_offset, textcoords="offset points", color=line.get_color(), fontsize=9)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(r"step size $\eta$")
+    return ax
+
+
+def plot_sequences(ax, sequences, *, xlabel=r"step $k$", ylabel=r"$\theta_k$", marker="o"):
+    """Each sequence (a dict label -> 1-D array) against its index, as markers joined by thin lines."""
+    for i, (label, seq) in enumerate(sequences.items()):
+        seq = np.asarray(seq, dtype=float)
+        ax.plot(np.arange(seq.size), seq, marker=marker, ms=3, lw=0.8,
+                color=PALETTE[i % len(PALETTE)], label=label)
+    ax.axhline(0.0, color="0.4", lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_decay_curves(ax, curves, *, xlabel=r"time $t$", ylabel="error"):
+    """Curves (a dict label -> (times, values)) on a logarithmic y axis, for comparing decay rates."""
+    styles = ("-", "--", "-.", ":")
+    for i, (label, (t, v)) in enumerate(curves.items()):
+        ax.semilogy(t, v, color=PALETTE[i % len(PALETTE)], ls=styles[i % len(styles)], label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+# Pictures of descent and flow on a 2-D objective (chapter "Pictures of descent
+# and flow"): vector fields, flow lines, descent paths and an animation.
+# ---------------------------------------------------------------------------
+
+def _box(xlim, ylim):
+    lims = []
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        arr = np.asarray(lim, dtype=float)
+        if arr.shape != (2,) or not np.all(np.isfinite(arr)) or not arr[0] < arr[1]:
+            raise ValueError(f"{name} must be two finite numbers (low, high) with low < high; got {lim!r}")
+        lims.append((float(arr[0]), float(arr[1])))
+    return lims
+
+
+def _starts(starts, dim=2):
+    arr = np.asarray(starts, dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != dim or arr.shape[0] == 0:
+        raise ValueError(f"starts must be an array of shape (n, {dim}) with n >= 1; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("starts contains NaN or infinite entries")
+    return arr
+
+
+def _two_dimensional(objective):
+    if getattr(objective, "dim", None) != 2:
+        raise ValueError(f"this picture needs a 2-D objective; got dimension {getattr(objective, 'dim', None)}")
+
+
+def plot_gradient_field(ax, objective, xlim, ylim, *, num: int = 11, normalize: bool = True,
+                        color=None, **kwargs):
+    """Arrows of the steepest-descent field -grad f at the centres of a ``num`` x ``num`` grid.
+
+    With ``normalize=True`` (default) every arrow has the same length, so the
+    picture shows directions only; an ill-conditioned bowl's gradients differ in
+    size by the condition number, which would otherwise hide the flat direction.
+    A coarse grid keeps an SVG small. Returns ``ax``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from gdflow.examples import ill_conditioned_bowl
+    >>> ax = Figure().subplots()
+    >>> ax = plot_gradient_field(ax, ill_conditioned_bowl(), (-1, 1), (-1, 1), num=5)
+    >>> len(ax.collections)
+    1
+    """
+    _two_dimensional(objective)
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    if isinstance(num, bool) or int(num) != num or num < 2:
+        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    # Cell centres of a num x num partition of the box: no arrow sticks out of the frame.
+    cx = x0 + (np.arange(int(num)) + 0.5) * (x1 - x0) / int(num)
+    cy = y0 + (np.arange(int(num)) + 0.5) * (y1 - y0) / int(num)
+    X, Y = np.meshgrid(cx, cy)
+    field = -objective.gradient(np.stack([X, Y], axis=-1))
+    U, V = field[..., 0], field[..., 1]
+    if normalize:
+        norm = np.hypot(U, V)
+        norm = np.where(norm > 0, norm, 1.0)
+        U, V = U / norm, V / norm
+    ax.quiver(X, Y, U, V, color=PALETTE[0] if color is None else color, angles="xy",
+              pivot="mid", width=0.004, **kwargs)
+    return ax
+
+
+def plot_flow_lines(ax, objective, starts, t_end: float, *, num: int = 200, color=None,
+                    label=None, **kwargs):
+    """Gradient-flow paths from several starts, each sampled at ``num`` times in [0, t_end].
+
+    Quadratics use the exact flow (:func:`gdflow.flow.gradient_flow` chooses it).
+    Only the first path gets ``label`` so a legend shows one entry. Returns ``ax``.
+    """
+    from .flow import gradient_flow
+    from ._validation import positive_number
+
+    _two_dimensional(objective)
+    pts = _starts(starts)
+    t_end = positive_number(t_end, "t_end")
+    if isinstance(num, bool) or int(num) != num or num < 2:
+        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    # Sample densely where the flow is fast (early), sparsely later: a flow on a
+    # bowl covers most of its path in the first 1/L units of time.
+    times = t_end * np.linspace(0.0, 1.0, int(num)) ** 2
+    color = PALETTE[2] if color is None else color
+    for i, start in enumerate(pts):
+        path = gradient_flow(objective, start, times).points
+        ax.plot(path[:, 0], path[:, 1], color=color, label=label if i == 0 else None, **kwargs)
+    return ax
+
+
+def clip_path(points, xlim, ylim, *, margin: float = 0.5):
+    """The points of a path up to (and including) the first one outside the frame.
+
+    The frame is the box ``xlim`` x ``ylim`` enlarged by ``margin`` times its size on
+    each side. Keeping the first outside point lets the drawn path visibly leave
+    the picture, while the coordinates written to a figure file stay small.
+
+    Examples
+    --------
+    >>> clip_path([[0, 0], [1, 0], [5, 0], [9, 0]], (-1, 1), (-1, 1), margin=0.0)
+    array([[0., 0.],
+           [1., 0.],
+           [5., 0.]])
+    """
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    p = np.asarray(points, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2); got {p.shape}")
+    if not (margin >= 0):
+        raise ValueError(f"margin must be non-negative; got {margin}")
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    with np.errstate(invalid="ignore"):
+        inside = ((p[:, 0] >= x0 - mx) & (p[:, 0] <= x1 + mx)
+                  & (p[:, 1] >= y0 - my) & (p[:, 1] <= y1 + my))
+    outside = np.flatnonzero(~inside)
+    return p if outside.size == 0 else p[: outside[0] + 1]
+
+
+def plot_descent_paths(ax, trajectories, xlim, ylim, *, color=None, label=None, marker="o",
+                       ms: float = 2.5, **kwargs):
+    """Descent paths (``Trajectory`` objects) as polylines, clipped to the frame.
+
+    A path that leaves the box (for instance a diverging run) is cut after its
+    first point outside, see :func:`clip_path`; the axes are then fixed to the box.
+    Only the first path gets ``label``. Returns ``ax``.
+    """
+    (x0, x1), (y0, y1) = _box(xlim, ylim)
+    color = PALETTE[1] if color is None else color
+    for i, traj in enumerate(trajectories):
+        p = clip_path(traj.points, (x0, x1), (y0, y1))
+        ax.plot(p[:, 0], p[:, 1], color=color, marker=marker, ms=ms, lw=1.0,
+                label=label if i == 0 else None, **kwargs)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_flow_deviation(ax, steps, deviations, bounds=None, *, labels=None):
+    """Distance from descent to flow, ||theta_k - theta(t_k)||, against t_k for several steps.
+
+    ``steps`` is a sequence of time arrays and ``deviations`` the matching
+    distance arrays; ``bounds`` (optional) a matching sequence of constant
+    bounds drawn as dashed lines in the same colour. Returns ``ax``.
+    """
+    if len(steps) != len(deviations) or (bounds is not None and len(bounds) != len(steps)):
+        raise ValueError("steps, deviations (and bounds) must have the same length")
+    labels = [None] * len(steps) if labels is None else list(labels)
+    for i, (t, d) in enumerate(zip(steps, deviations)):
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(t, d, color=color, label=labels[i])
+        if bounds is not None:
+            ax.axhline(bounds[i], color=color, ls="--", lw=0.9)
+    ax.set_xlabel(r"time $t_k = k\eta$")
+    ax.set_ylabel(r"$\|\theta_k - \theta(t_k)\|$")
+    return ax
+
+
+def plot_steep_coordinate(ax, trajectories, objective, *, labels=None, markers=True):
+    """The coordinate of theta_k - theta* along the steepest eigenvector, against k.
+
+    For a quadratic this is the mode that sets the stability limit: it changes
+    sign at every step exactly when eta L > 1. Returns ``ax``.
+    """
+    from .problems import Quadratic
+
+    if not isinstance(objective, Quadratic):
+        raise ValueError("the steep coordinate is defined for a Quadratic objective")
+    labels = [None] * len(trajectories) if labels is None else list(labels)
+    steep = objective.eigenvectors[:, -1]
+    for i, traj in enumerate(trajectories):
+        z = (traj.points - objective.minimizer) @ steep
+        ax.plot(traj.steps, z, color=PALETTE[i % len(PALETTE)], marker="o" if markers else None,
+                ms=2.5, lw=1.0, label=labels[i])
+    ax.axhline(0.0, color="0.4", lw=0.8)
+    ax.set_xlabel(r"iteration $k$")
+    ax.set_ylabel("steep coordinate")
+    return ax
+
+
+def draw_descent_frame(ax, objective, descent, flow, k: int, xlim, ylim, *, levels=10):
+    """One frame of the descent animation: paths up to iterate ``k`` and the flow at t_k.
+
+    ``descent`` and ``flow`` are lists of trajectories sampled at the same times
+    (the flow's ``times`` equal the descent's). The current iterate is a large
+    filled circle, earlier ones small dots, and the flow's position at the same
+    time an open square. ``levels`` is passed to :func:`plot_contours`. Returns ``ax``.
+    """
+    if len(descent) != len(flow):
+        raise ValueError("descent and flow must hold one trajectory per start")
+    ax.clear()
+    plot_contours(ax, objective, xlim, ylim, levels=levels, num=80)
+    for d, f in zip(descent, flow):
+        if len(d) != len(f) or not np.allclose(d.times, f.times):
+            raise ValueError("each flow trajectory must be sampled at its descent path's times")
+        if not 0 <= k < len(d):
+            raise ValueError(f"frame k = {k} is outside 0..{len(d) - 1}")
+        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0)
+        p = d.points[: k + 1]
+        ax.plot(p[:, 0], p[:, 1], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
+        ax.plot(*d.points[k], "o", color=PALETTE[1], ms=6)
+        ax.plot(*f.points[k], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
+    ax.text(0.02, 0.96, f"k = {k}", transform=ax.transAxes, va="top", fontsize=11,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def animate_descent(fig, ax, objective, descent, flow, xlim, ylim, *, interval: int = 250, levels=10):
+    """A ``FuncAnimation`` whose frame k is :func:`draw_descent_frame` at iterate k."""
+    from matplotlib.animation import FuncAnimation
+
+    frames = min(len(d) for d in descent)
+    if frames < 2:
+        raise ValueError("an animation needs at least two iterates per path")
+
+    def update(k):
+        draw_descent_frame(ax, objective, descent, flow, k, xlim, ylim, levels=levels)
+        return []
+
+    return FuncAnimation(fig, update, frames=frames, interval=interval, blit=False, repeat=False)
+
+
+#: Text labels for the buttons of matplotlib's JavaScript player, replacing its
+#: icon-font glyphs (which it would load from an outside server).
+_PLAYER_BUTTONS = {
+    "fa fa-minus": "&minus;", "fa fa-fast-backward": "&laquo;", "fa fa-step-backward": "&lsaquo;",
+    "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "||", "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&rsaquo;", "fa fa-fast-forward": "&raquo;", "fa fa-plus": "+",
+}
+
+
+def offline_player(html: str) -> str:
+    """matplotlib's ``to_jshtml`` player without its link to an outside icon font.
+
+    The stylesheet link is dropped and each button's icon becomes a short text
+    label, so the page makes no outside request and the buttons stay readable.
+    The buttons keep their ``aria-label`` for screen readers.
+    """
+    import re
+
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*', "", html)
+
+    def label(match):
+        key = match.group(1)
+        if key not in _PLAYER_BUTTONS:
+            raise ValueError(f"unknown player button icon {key!r}")
+        return f'<span class="gdflow-player-button">{_PLAYER_BUTTONS[key]}</span>'
+
+    return re.sub(r'<i class="(fa [^"]*)"></i>', label, html)
+
+
+class AnimationWithFallback:
+    """An HTML animation player that also carries a still PNG.
+
+    Jupyter asks an object for every representation it has; the website picks
+    the HTML (a JavaScript player that needs no running kernel), while a PDF or
+    any other output without HTML picks the PNG. Build it with :meth:`from_animation`.
+
+    Parameters
+    ----------
+    html : str
+        The player, e.g. from ``FuncAnimation.to_jshtml()``.
+    png : bytes
+        The still image, a PNG file's bytes.
+    text : str
+        Plain-text description (shown where neither can be).
+    """
+
+    def __init__(self, html: str, png: bytes, text: str = "animation"):
+        if not isinstance(html, str) or not html.strip():
+            raise ValueError("html must be a non-empty string")
+        if not isinstance(png, (bytes, bytearray)) or not bytes(png).startswith(b"\x89PNG"):
+            raise ValueError("png must be the bytes of a PNG file")
+        self.html, self.png, self.text = html, bytes(png), str(text)
+
+    @classmethod
+    def from_animation(cls, animation, still_figure, *, dpi: float = 60, fps: float = 4,
+                       text: str = "animation", alt: str | None = None):
+        """Render ``animation`` to a JavaScript player and ``still_figure`` to a PNG.
+
+        Frames are PNG images at ``dpi`` dots per inch: a few hundred kilobytes for
+        a dozen small frames. The still is saved at the book's ``savefig.dpi``.
+        ``alt`` (default: ``text``) becomes the alternative text of the player's image.
+        """
+        import html as html_lib
+        import io
+
+        import matplotlib as mpl
+
+        from ._validation import positive_number
+
+        dpi = positive_number(dpi, "dpi")
+        fps = positive_number(fps, "fps")
+        with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png"}):
+            html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
+        alt_attr = html_lib.escape(text if alt is None else alt, quote=True)
+        html = offline_player(html).replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
+        buf = io.BytesIO()
+        still_figure.savefig(buf, format="png")
+        return cls(html, buf.getvalue(), text)
+
+    def _repr_html_(self):
+        return self.html
+
+    def _repr_png_(self):
+        return self.png
+
+    def __repr__(self):
+        return self.text
+
+
+__all__ += ["plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
+            "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame",
+            "animate_descent", "offline_player", "AnimationWithFallback"]
+
+# --- Rates of gradient descent ----------------------------------------------------------
+
+__all__ += ["plot_against_bounds", "plot_growth_sweep"]
+
+
+def plot_against_bounds(ax, steps, measured, bounds, *, loglog: bool = False,
+                        ylabel: str = "", markers=None, pair_colors: bool = True):
+    """Measured sequences (solid) beside the bounds a theorem gives for them (dashed).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    steps : array_like, shape (n,)
+        Iteration counts k shared by every curve.
+    measured, bounds : dict[str, array_like]
+        Label -> values of shape (n,). With ``pair_colors`` the i-th bound takes the
+        colour of the i-th measured curve (a measurement and its own bound);
+        otherwise bounds take the next colours after the measurements.
+    loglog : bool
+        Logarithmic k axis as well (for power laws); the y axis is always logarithmic.
+    markers : dict[str, tuple[array_like, array_like]], optional
+        Label -> (k values, values) drawn as hollow circles (e.g. attained worst cases).
+    pair_colors : bool
+        See ``bounds``.
+    """
+    k = np.asarray(steps, dtype=float)
+    for i, (label, values) in enumerate(measured.items()):
+        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[i % len(PALETTE)], label=label)
+    offset = 0 if pair_colors else len(measured)
+    for i, (label, values) in enumerate(bounds.items()):
+        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[(offset + i) % len(PALETTE)],
+                ls="--", lw=1.2, label=label)
+    for j, (label, (kk, vv)) in enumerate((markers or {}).items()):
+        # Black first: markers sit on top of the lines and must stand out from them.
+        ax.plot(kk, vv, ls="none", marker="o", ms=6, mfc="none", mew=1.2,
+                color=PALETTE[(len(PALETTE) - 1 - j) % len(PALETTE)], label=label)
+    ax.set_yscale("log")
+    if loglog:
+        ax.set_xscale("log")
+    ax.set_xlabel(r"iteration $k$")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_growth_sweep(ax, step_factors, top_growth, spectral_radius=None, *, threshold: float = 2.0):
+    """Per-step growth factor of the top mode (and the whole error) against eta * lambda_max.
+
+    Marks the factor 1 (neither growth nor decay) and the stability threshold.
+    """
+    x = np.asarray(step_factors, dtype=float)
+    ax.plot(x, np.asarray(top_growth, dtype=float), "o", ms=4, color=PALETTE[0],
+            label=r"measured, top mode: $|1-\eta\lambda_{\max}|$")
+    if spectral_radius is not None:
+        ax.plot(x, np.asarray(spectral_radius, dtype=float), "s", ms=3, mfc="none", color=PALETTE[1],
+                label=r"measured, whole error: $\rho(I-\eta A)$")
+    fine = np.linspace(0.0, x.max(), 400)
+    ax.plot(fine, np.abs(1.0 - fine), color="0.5", lw=0.8, zorder=0)
+    ax.axhline(1.0, color="0.3", lw=0.8)
+    ax.axvline(threshold, color=PALETTE[1], lw=1.0, ls=":")
+    ax.axvspan(threshold, x.max() * 1.02, color=PALETTE[1], alpha=0.08, lw=0)
+    ax.set_xlim(0.0, x.max() * 1.02)
+    ax.set_xlabel(r"$\eta\,\lambda_{\max}$")
+    ax.set_ylabel("growth factor per step")
+    ax.legend(fontsize=8, loc="upper center")
+    return ax
+
+# --- Natural gradient and Langevin dynamics -------------------------------------------
+
+
+def plot_reparametrized_paths(ax, paths, *, styles=None):
+    """Paths given as point arrays (n, 2) in one coordinate system, drawn on top of each other.
+
+    ``paths`` maps a legend label to an array of points (or a Trajectory). A
+    path meant to coincide with another is best drawn with markers only, so
+    that the solid line beneath it stays visible; ``styles`` maps a label to
+    keyword arguments for ``ax.plot``.
+    """
+    styles = {} if styles is None else styles
+    for i, (label, path) in enumerate(paths.items()):
+        p = np.asarray(getattr(path, "points", path), dtype=float)
+        kwargs = {"color": PALETTE[i % len(PALETTE)], "lw": 1.5}
+        kwargs.update(styles.get(label, {}))
+        ax.plot(p[:, 0], p[:, 1], label=label, **kwargs)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_density_histogram(ax, samples, edges, grid, density, *, label_samples="samples",
+                           label_density="density"):
+    """A normalised histogram of 1-D samples with a density curve over it."""
+    samples = np.asarray(samples, dtype=float).reshape(-1)
+    ax.hist(samples, bins=edges, density=True, color=PALETTE[5], alpha=0.6,
+            edgecolor="white", label=label_samples)
+    ax.plot(grid, density, color=PALETTE[1], lw=1.8, label=label_density)
+    ax.set_ylabel("density")
+    ax.legend(loc="upper center", fontsize=8)
+    return ax
+
+
+def plot_stationary_variance(ax, step_ratios, sampled, stderr, curve_ratios, discrete, continuous):
+    """Sampled stationary variances (with error bars) against the discrete and continuous formulas.
+
+    ``step_ratios`` and ``sampled``/``stderr`` are the measured points; the
+    curves are drawn over ``curve_ratios``: ``discrete`` is ULA's prediction
+    and ``continuous`` the variance of exp(-beta f).
+    """
+    ax.plot(curve_ratios, discrete, color=PALETTE[0], lw=1.5,
+            label=r"ULA: $1/(\beta\lambda(1-\eta\lambda/2))$")
+    ax.plot(curve_ratios, np.broadcast_to(continuous, np.shape(curve_ratios)), color=PALETTE[1],
+            ls="--", lw=1.5, label=r"$\exp(-\beta f)$: $1/(\beta\lambda)$")
+    ax.errorbar(step_ratios, sampled, yerr=stderr, fmt="o", color=PALETTE[7], ms=4, capsize=3,
+                label="sample variance (±5 s.e.)")
+    ax.set_xlabel(r"$\eta\lambda$")
+    ax.set_ylabel("stationary variance")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+__all__ += ["plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance"]

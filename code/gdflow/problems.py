@@ -282,17 +282,28 @@ class LogisticRegression(Objective):
         n = self.features.shape[0]
         return (self.features.T * s) @ self.features / n + self.regularization * np.eye(self.dim)
 
+    def separable(self) -> bool:
+        """True if some w has y_i x_i^T w >= 1 for all i (then, unregularised, no minimiser exists)."""
+        A_ub = -(self.features * self.labels[:, None])
+        res = optimize.linprog(np.zeros(self.dim), A_ub=A_ub, b_ub=-np.ones(len(self.labels)),
+                               bounds=[(None, None)] * self.dim, method="highs")
+        return res.status == 0
+
     @cached_property
     def minimizer(self):
+        if self.regularization == 0 and self.separable():
+            raise ValueError(
+                "logistic regression has no minimiser: the data are linearly separable and "
+                "there is no regularization, so the loss decreases forever along a separating direction"
+            )
         res = optimize.minimize(
             self.value, np.zeros(self.dim), jac=self.gradient, hess=self.hessian,
             method="trust-exact", options={"gtol": 1e-12},
         )
-        if not res.success or np.linalg.norm(self.gradient(res.x)) > 1e-9:
-            raise ValueError(
-                "logistic regression has no minimiser here (separable data without "
-                f"regularization?): {res.message}"
-            )
+        # Near the optimum trust-exact may stop with "bad approximation" at a point
+        # already stationary to rounding; stationarity, not the flag, is what counts.
+        if np.linalg.norm(self.gradient(res.x)) > 1e-9:
+            raise ValueError(f"the minimiser of the logistic loss was not found: {res.message}")
         return res.x
 
 
@@ -377,3 +388,69 @@ class Rosenbrock(Objective):
         gx = -2 * (self.a - x) - 4 * self.b * x * (y - x**2)
         gy = 2 * self.b * (y - x**2)
         return np.stack([gx, gy], axis=-1)
+
+
+class RadialPower(Objective):
+    r"""f(theta) = ||theta||^p / p with p >= 2: convex, minimiser 0, flat to high order there.
+
+    For p > 2 the Hessian ||theta||^{p-2}(I + (p-2) u u^T) is unbounded, so f is
+    not L-smooth (``smoothness`` is ``None``) and not strongly convex
+    (``strong_convexity`` is 0); the gradient is still locally Lipschitz, so the
+    gradient flow exists and is unique. For p = 2 it is ||theta||^2 / 2 (L = mu = 1).
+    The flow keeps the direction and shrinks the radius: for p > 2,
+    r(t) = (r_0^{2-p} + (p - 2) t)^{-1/(p-2)}.
+
+    Parameters
+    ----------
+    power : float
+        p >= 2.
+    dim : int
+        Dimension d.
+
+    Examples
+    --------
+    >>> f = RadialPower(4.0)
+    >>> float(f.value([2.0])), f.gradient([2.0])
+    (4.0, array([8.]))
+    """
+
+    convex = True
+
+    def __init__(self, power: float = 4.0, dim: int = 1):
+        p = positive_number(power, "power")
+        if p < 2:
+            raise ValueError(f"power must be at least 2 (differentiable with locally Lipschitz gradient); got {power}")
+        if isinstance(dim, bool) or int(dim) != dim or dim < 1:
+            raise ValueError(f"dim must be a positive integer; got {dim}")
+        self.power = p
+        self.dim = int(dim)
+        self.smoothness = 1.0 if p == 2 else None
+        self.strong_convexity = 1.0 if p == 2 else 0.0
+
+    @property
+    def minimizer(self):
+        return np.zeros(self.dim)
+
+    def value(self, theta):
+        r = np.linalg.norm(self._batch(theta), axis=-1)
+        return _scalar(r**self.power / self.power)
+
+    def gradient(self, theta):
+        x = self._batch(theta)
+        r = np.linalg.norm(x, axis=-1, keepdims=True)
+        return r ** (self.power - 2.0) * x
+
+    def flow_radius(self, radius, times):
+        """Exact ||theta(t)|| of the gradient flow started at distance ``radius`` from 0."""
+        r0 = nonnegative_number(radius, "radius")
+        t = np.asarray(times, dtype=float)
+        if not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise ValueError("times must be non-negative and finite")
+        if r0 == 0:
+            return np.zeros_like(t)
+        p = self.power
+        if p == 2:
+            return r0 * np.exp(-t)
+        return (r0 ** (2.0 - p) + (p - 2.0) * t) ** (-1.0 / (p - 2.0))
+
+__all__ += ["RadialPower"]

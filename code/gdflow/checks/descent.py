@@ -1,13 +1,18 @@
-"""Checks for the chapter on gradient descent (claims C01-C03)."""
+"""Checks for the chapter on gradient descent (claims C01-C10)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..claims import at_least, at_most, claim, close_to
+from .. import theory as _theory
+from .._validation import count as _count, positive_number as _positive
+from ..claims import at_least, at_most, claim, close_to, exempt
+from ..descent import DEFAULT_DIVERGENCE_THRESHOLD, gradient_descent
 from ..examples import logistic_problem, random_quadratic, wavy_bowl
-from ..problems import Objective, Quadratic, ScalarQuadratic
+from ..measure import geometric_rate
+from ..problems import Huber, LogisticRegression, Objective, Quadratic, ScalarQuadratic
 from ..theory import sufficient_decrease_bound
+from ..trajectory import DivergenceError
 
 #: Relative rounding allowance for comparing two values of f computed in double
 #: precision: each evaluation carries an error of a few ulps of |f|, and 1e-10 is
@@ -75,7 +80,7 @@ def check_sufficient_decrease(objectives=None, *, num_points: int = 4000, radius
     return checks
 
 
-@claim("C01", label="def-l-smooth",
+@claim("C01", label="lem-descent-lemma",
        statement="L-smoothness implies the descent lemma; the converse fails without convexity")
 def check_descent_lemma(objectives=None, *, num_pairs: int = 4000, radius: float = 3.0,
                         counterexample_curvature: float = -4.0, seed: int = 1):
@@ -148,5 +153,543 @@ def check_step_threshold(*, smoothness: float = 4.0, overshoot: float = 1.01,
                 f"η = {long_step_factor:g}·2/L", ratio(bowl, eta_long, flat_start), 1.0, 0.0,
                 "any decrease at all shows η < 2/L is not necessary for a given f"),
     ]
+
+
+# --- Rates: convex, strongly convex, quadratic (claims C04-C10) -------------------------
+
+exempt("lem-convex-smooth-inequality", "an ingredient of the proof of thm-gd-convex-rate; "
+       "its inequality and the monotone gradient norms are measured among the checks of claim C04")
+
+
+#: Tolerance for a ratio that equals its prediction exactly in exact arithmetic
+#: and is computed from O(100) floating-point steps: each step adds a relative
+#: error of a few ulps (1e-16), so 1e-9 leaves a margin of 10^5 and still
+#: rejects any wrong constant (which changes the ratio by percents).
+EXACT_RATIO = 1e-9
+
+#: Rate measurements stop once a gap or squared distance falls below this
+#: fraction of its first value: f is computed to ~1e-16 absolute here, so a gap
+#: of 1e-8 times an O(0.1..10) start still has ~7 correct digits.
+RELATIVE_FLOOR = 1e-8
+
+
+def accurate_minimizer(objective, *, tol: float = 1e-13, max_iter: int = 50) -> np.ndarray:
+    """The minimiser of ``objective``, refined by Newton's method where a Hessian exists.
+
+    For logistic regression, Newton's method from 0 (a strongly convex, smooth
+    loss) reaches gradient norm ``tol`` in a handful of steps, a more reliable
+    minimiser than a generic solver's. Other objectives return their closed form.
+    Raises ``ValueError`` when Newton's method does not reach ``tol``.
+    """
+    if not isinstance(objective, LogisticRegression):
+        if objective.minimizer is None:
+            raise ValueError(f"{type(objective).__name__} has no known minimiser")
+        return np.asarray(objective.minimizer, dtype=float)
+    w = np.zeros(objective.dim)
+    for _ in range(max_iter):
+        g = objective.gradient(w)
+        if np.linalg.norm(g) <= tol:
+            return w
+        w = w - np.linalg.solve(objective.hessian(w), g)
+    raise ValueError(f"Newton's method did not reach gradient norm {tol:g} in {max_iter} steps "
+                     "(is the logistic loss bounded below with a minimiser?)")
+
+
+def batched_descent(objective, starts, step_sizes, num_steps: int) -> np.ndarray:
+    """Gradient descent from many starts, each with its own step size, in one array sweep.
+
+    Parameters
+    ----------
+    objective : Objective
+        Its ``gradient`` must accept a batch of shape (m, d).
+    starts : array_like, shape (m, d)
+    step_sizes : array_like, shape (m,) or scalar
+    num_steps : int
+
+    Returns
+    -------
+    ndarray, shape (num_steps + 1, m, d)
+        The iterates; row ``k`` holds theta_k of every run.
+
+    Raises ``DivergenceError`` if an iterate leaves the float range.
+
+    Examples
+    --------
+    >>> q = Quadratic.from_eigenvalues([1.0, 4.0])
+    >>> batched_descent(q, [[1.0, 1.0], [1.0, 1.0]], [0.25, 0.5], 1)[-1]
+    array([[ 0.75,  0.  ],
+           [ 0.5 , -1.  ]])
+    """
+    x = np.atleast_2d(np.asarray(starts, dtype=float))
+    if x.shape[-1] != objective.dim or x.ndim != 2:
+        raise ValueError(f"starts must have shape (m, {objective.dim}); got {np.shape(starts)}")
+    etas = np.broadcast_to(np.asarray(step_sizes, dtype=float), (x.shape[0],))
+    if np.any(~np.isfinite(etas)) or np.any(etas <= 0):
+        raise ValueError("step_sizes must be positive and finite")
+    num_steps = _count(num_steps, "num_steps")
+    out = np.empty((num_steps + 1, *x.shape))
+    out[0] = x
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(num_steps):
+            out[k + 1] = out[k] - etas[:, None] * objective.gradient(out[k])
+            if not np.all(np.isfinite(out[k + 1])):
+                raise DivergenceError(f"batched gradient descent left the float range at step {k + 1}")
+    return out
+
+
+def huber_worst_case_gaps(steps, *, smoothness: float = 2.0, distance: float = 3.0, dim: int = 3,
+                          seed: int = 4) -> np.ndarray:
+    """f(theta_k) - f* after k steps of size 1/L on the Huber function with delta = R/(2k+1).
+
+    One run per entry of ``steps``; theta_0 is a random direction scaled to
+    length R. The result equals L R^2/(4k+2) up to rounding (the tight bound is
+    attained), shape ``(len(steps),)``.
+    """
+    L, R = _positive(smoothness, "smoothness"), _positive(distance, "distance")
+    rng = np.random.default_rng(seed)
+    u = rng.standard_normal(dim)
+    start = R * u / np.linalg.norm(u)
+    gaps = []
+    for k in np.asarray(steps).reshape(-1):
+        k = _count(int(k), "steps", minimum=1)
+        huber = Huber(float(_theory.descent_huber_threshold(k, R)), smoothness=L, dim=dim)
+        gaps.append(gradient_descent(huber, start, 1.0 / L, k).values[-1] - huber.minimum)
+    return np.array(gaps)
+
+
+def worst_quadratic_gaps(steps, *, smoothness: float = 2.0, distance: float = 3.0,
+                         grid_size: int = 60) -> np.ndarray:
+    """max over eigenvalues lambda in (0, L] of f(theta_k) - f* with theta_0 = R e_lambda, eta = 1/L.
+
+    The eigenvalue grid is geometric on [L/10^4, L] and contains L/(2k+1) for every
+    k in ``steps`` (the maximiser), so the result is the worst convex quadratic's
+    gap, measured by running descent from all the unit starts at once.
+    """
+    L, R = _positive(smoothness, "smoothness"), _positive(distance, "distance")
+    steps = np.asarray(steps, dtype=int).reshape(-1)
+    lam = np.unique(np.concatenate([np.geomspace(L * 1e-4, L, grid_size), L / (2 * steps + 1.0)]))
+    q = Quadratic.from_eigenvalues(lam)
+    iterates = batched_descent(q, R * np.eye(lam.size), 1.0 / L, int(steps.max()))
+    return np.array([np.max(q.value(iterates[k])) for k in steps])
+
+
+def _run_gaps(objective, start, step_size, num_steps, minimizer):
+    traj = gradient_descent(objective, start, step_size, num_steps)
+    fstar = float(objective.value(minimizer))
+    return traj.distances(minimizer) ** 2, traj.values - fstar
+
+
+def _start_at_distance(rng, minimizer, distance):
+    u = rng.standard_normal(minimizer.size)
+    return minimizer + distance * u / np.linalg.norm(u)
+
+
+@claim("C04", label="thm-gd-convex-rate",
+       statement="Convex L-smooth f, η = 1/L: f(θ_k) − f* ≤ LR²/(4k+2) (attained by a Huber "
+                 "function); the common LR²/(2k) is about 2× loose; quadratics reach ≈ LR²/(4ek)")
+def check_convex_rate(*, steps=(1, 2, 4, 8, 16, 32, 64), smoothness: float = 2.0,
+                      distance: float = 3.0, constant: float = 1.0, num_steps: int = 64,
+                      seed: int = 4):
+    """The tight convex rate, its attainment on Huber, and two more objectives.
+
+    The bound checked is ``constant`` * L R^2 / (4k + 2); ``constant`` < 1 claims
+    a bound below the worst case, which the Huber run must violate.
+    """
+    L, R = smoothness, distance
+    steps = np.asarray(steps, dtype=int)
+    tight = _theory.convex_gap_bound(steps, L, R)
+    ratio = huber_worst_case_gaps(steps, smoothness=L, distance=R, seed=seed) / tight
+    why = "the ratio is exactly 1 in exact arithmetic; 1e-9 allows rounding over ≤ 64 steps"
+    checks = [
+        at_most("C04", f"max over k of (f(θ_k) − f*)/(LR²/(4k+2)) on Huber, δ = R/(2k+1)",
+                float(ratio.max()), constant, EXACT_RATIO, why),
+        at_least("C04", "min over k of the same ratio (the bound is attained)",
+                 float(ratio.min()), 1.0, EXACT_RATIO, why),
+    ]
+    rng = np.random.default_rng(seed)
+    others = {
+        "logistic regression (no ridge)": logistic_problem(rng, regularization=0.0),
+        "random quadratic": random_quadratic(rng),
+    }
+    k_all = np.arange(1, num_steps + 1)
+    for name, obj in others.items():
+        star = accurate_minimizer(obj)
+        _, gaps = _run_gaps(obj, _start_at_distance(rng, star, R), 1.0 / obj.smoothness, num_steps, star)
+        bound = _theory.convex_gap_bound(k_all, obj.smoothness, R)
+        checks.append(at_most(
+            "C04", f"max over k ≤ {num_steps} of (f(θ_k) − f*)/(LR²/(4k+2)), {name}",
+            float(np.max(gaps[1:] / bound)), constant, 1e-9,
+            "f* is known to ~1e-16 relative, so a gap carries ~1e-16 absolute error, "
+            "below 1e-9 of every bound here"))
+    checks += _convex_smooth_checks(rng, {**others, "Huber": Huber(0.3, smoothness=L, dim=3)},
+                                    num_steps=num_steps, distance=R)
+    worst = worst_quadratic_gaps(steps, smoothness=L, distance=R)
+    predicted = _theory.worst_quadratic_gap(steps, L, R)
+    checks.append(close_to(
+        "C04", "max over k of |measured/predicted − 1| for the worst quadratic, "
+        "predicted LR²/(2(2k+1))·(2k/(2k+1))^{2k}",
+        float(np.max(np.abs(worst / predicted - 1.0))), 0.0, EXACT_RATIO,
+        "the grid contains the maximising eigenvalue; 1e-9 allows rounding"))
+    return checks
+
+
+def _convex_smooth_checks(rng, objectives, *, num_steps, distance, num_pairs=2000, radius=3.0):
+    """The inequality of lem-convex-smooth-inequality on random pairs, and monotone gradient norms."""
+    checks = []
+    for name, obj in objectives.items():
+        L = obj.smoothness
+        x, y = _sample(rng, obj, num_pairs, radius), _sample(rng, obj, num_pairs, radius)
+        gx, gy = obj.gradient(x), obj.gradient(y)
+        fx, fy = obj.value(x), obj.value(y)
+        resid = fy - fx - np.sum(gx * (y - x), axis=-1) - np.sum((gy - gx) ** 2, axis=-1) / (2 * L)
+        checks.append(at_least(
+            "C04", f"min relative residual of f(y) ≥ f(x) + ∇f(x)ᵀ(y−x) + ‖∇f(y)−∇f(x)‖²/(2L), {name}",
+            float(np.min(resid / (1.0 + np.abs(fx) + np.abs(fy)))), 0.0, ROUNDING,
+            "rounding of f in double precision, relative to the terms' size"))
+        star = accurate_minimizer(obj)
+        run = gradient_descent(obj, _start_at_distance(rng, star, distance), 1.0 / L, num_steps)
+        norms = np.linalg.norm(obj.gradient(run.points), axis=1)
+        checks.append(at_most(
+            "C04", f"max relative increase of ‖∇f(θ_k)‖ along descent with η = 1/L, {name}",
+            float(np.max(np.diff(norms) / np.maximum(norms[:-1], 1e-300))), 0.0, 1e-12,
+            "gradients are computed to ~1e-16 relative; on the linear part of the Huber "
+            "function the norm is constant and only rounding moves it"))
+    return checks
+
+
+@claim("C05", label="prop-strong-convexity-hessian",
+       statement="A C² function is μ-strongly convex iff ∇²f(x) ⪰ μI for all x")
+def check_strong_convexity(*, mu_factor: float = 1.0, num_points: int = 1000, num_pairs: int = 2000,
+                           radius: float = 10.0, seed: int = 5):
+    """Hessian eigenvalues and the strong-convexity inequality, with mu = mu_factor * mu_true.
+
+    Objectives: ridge logistic regression (mu = its ridge weight) and a random
+    quadratic (mu = its smallest eigenvalue, attained everywhere). A
+    ``mu_factor`` > 1 claims too much curvature and must fail.
+    """
+    rng = np.random.default_rng(seed)
+    objectives = {"ridge logistic regression": logistic_problem(rng),
+                  "random quadratic": random_quadratic(rng)}
+    checks = []
+    for name, obj in objectives.items():
+        mu = mu_factor * obj.strong_convexity
+        pts = _sample(rng, obj, num_points, radius)
+        if isinstance(obj, Quadratic):
+            min_eig = np.full(num_points, obj.eigenvalues[0])
+        else:
+            min_eig = np.linalg.eigvalsh(logistic_hessians(obj, pts))[:, 0]
+        checks.append(at_least(
+            "C05", f"min eigenvalue of ∇²f over {num_points} points in [−{radius:g}, {radius:g}]^d, {name}",
+            float(min_eig.min()), mu, 1e-12 * max(1.0, obj.smoothness),
+            "eigenvalues of a symmetric matrix are computed to a few ulps of its norm"))
+        x, y = _sample(rng, obj, num_pairs, radius), _sample(rng, obj, num_pairs, radius)
+        d = y - x
+        fx, fy = obj.value(x), obj.value(y)
+        resid = fy - fx - np.sum(obj.gradient(x) * d, axis=-1) - 0.5 * mu * np.sum(d**2, axis=-1)
+        scale = 1.0 + np.abs(fx) + np.abs(fy)
+        checks.append(at_least(
+            "C05", f"min relative residual of the μ-strong-convexity inequality, {name} ({num_pairs} pairs)",
+            float(np.min(resid / scale)), 0.0, ROUNDING,
+            "rounding of f in double precision, relative to the terms' size"))
+    return checks
+
+
+def logistic_hessians(objective: LogisticRegression, points) -> np.ndarray:
+    """Hessians of a logistic regression at a batch of points, shape (m, d, d).
+
+    The same formula as :meth:`LogisticRegression.hessian`, one einsum for all points:
+    (1/n) X^T diag(s) X + lambda I with s_i = sigma(m_i) sigma(-m_i), m_i the margins.
+    """
+    w = np.atleast_2d(np.asarray(points, dtype=float))
+    if w.ndim != 2 or w.shape[1] != objective.dim:
+        raise ValueError(f"points must have shape (m, {objective.dim}); got {np.shape(points)}")
+    X, y = objective.features, objective.labels
+    m = (w @ X.T) * y
+    s = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
+    H = np.einsum("pn,ni,nj->pij", s, X, X) / X.shape[0]
+    return H + objective.regularization * np.eye(objective.dim)
+
+
+def _prefix_above(values, relative_floor):
+    """The leading part of ``values`` that stays above ``relative_floor`` * values[0]."""
+    below = np.flatnonzero(values <= relative_floor * values[0])
+    return values[: below[0]] if below.size else values
+
+
+def _rate_checks(claim_id, name, objective, step_size, factor, *, num_steps, rng, distance=3.0,
+                 attained=False):
+    """Rates of ||θ_k − θ*||² and f(θ_k) − f* against a per-step factor.
+
+    ``attained=False``: every one-step ratio, and the fitted geometric rate, must
+    be at most ``factor``.
+    ``attained=True``: the start is θ* + R·(1, ..., 1)/√d and the rate fitted
+    from step 1 on must equal ``factor``.
+    """
+    star = accurate_minimizer(objective)
+    if attained:
+        start = star + distance * np.ones(objective.dim) / np.sqrt(objective.dim)
+    else:
+        start = _start_at_distance(rng, star, distance)
+    d2, gaps = _run_gaps(objective, start, step_size, num_steps, star)
+    checks = []
+    for label, seq in (("‖θ_k − θ*‖²", d2), ("f(θ_k) − f*", gaps)):
+        kept = _prefix_above(seq, RELATIVE_FLOOR)
+        if attained:
+            fitted = geometric_rate(np.arange(1, kept.size), kept[1:])
+            checks.append(close_to(
+                claim_id, f"fitted per-step factor of {label}, {name} (steps 1..{kept.size - 1})",
+                fitted, factor, 10 * EXACT_RATIO,
+                "the sequence is exactly geometric from step 1; 1e-8 allows rounding in the fit"))
+        else:
+            ratios = kept[1:] / kept[:-1]
+            checks.append(at_most(
+                claim_id, f"max one-step ratio of {label}, {name} ({ratios.size} steps)",
+                float(ratios.max()), factor, 1e-6,
+                "values kept are above 1e-8 of the first and carry absolute errors of ~1e-16, "
+                "so each ratio is accurate to ~1e-7"))
+            checks.append(at_most(
+                claim_id, f"fitted per-step factor of {label}, {name} (steps 0..{kept.size - 1})",
+                geometric_rate(np.arange(kept.size), kept), factor, 1e-6,
+                "a least-squares fit of logs that are each accurate to ~1e-7"))
+    return checks
+
+
+@claim("C06", label="thm-gd-linear-rate",
+       statement="μ-SC and L-smooth f, η = 1/L: ‖θ_k − θ*‖² and f − f* contract by (1−μ/L)² per step "
+                 "(not just 1−μ/L), attained on the quadratic with eigenvalues {μ, L}")
+def check_linear_rate(*, condition_number: float = 10.0, claimed_exponent: float = 2.0,
+                      num_steps: int = 60, seed: int = 6):
+    """The factor (1 - mu/L)^p with p = ``claimed_exponent`` against measured rates at eta = 1/L.
+
+    On ridge logistic regression every one-step ratio must stay below the
+    factor; on the quadratic with eigenvalues {1, kappa} the fitted rate must
+    equal it. p = 2 is the truth; p = 1 (a common statement) is a valid but not
+    attained bound, and the attainment check fails for it.
+    """
+    rng = np.random.default_rng(seed)
+    worst = Quadratic.from_eigenvalues([1.0, condition_number])
+    logistic = logistic_problem(rng)
+    checks = []
+    for name, obj, attained in (("quadratic with eigenvalues {μ, L}", worst, True),
+                                ("ridge logistic regression", logistic, False)):
+        L, mu = obj.smoothness, obj.strong_convexity
+        factor = (1.0 - mu / L) ** claimed_exponent
+        checks += _rate_checks("C06", name, obj, 1.0 / L, factor, num_steps=num_steps, rng=rng,
+                               attained=attained)
+    return checks
+
+
+@claim("C07", label="cor-gd-optimal-step",
+       statement="η = 2/(L+μ): distance contracts by ρ = (κ−1)/(κ+1), squared distance and f − f* "
+                 "by ρ²; this step minimises the factor; attained on {μ, L} quadratics")
+def check_optimal_step(*, condition_number: float = 10.0, claimed_rate: float | None = None,
+                       num_steps: int = 60, num_step_sizes: int = 241, seed: int = 7):
+    """rho = (kappa-1)/(kappa+1) at eta = 2/(L+mu), and that eta minimises the measured factor.
+
+    ``claimed_rate`` replaces rho for the quadratic with eigenvalues {1, kappa}
+    (where rho is attained); any other value must fail.
+    """
+    rng = np.random.default_rng(seed)
+    worst = Quadratic.from_eigenvalues([1.0, condition_number])
+    rho = float(_theory.optimal_contraction_factor(condition_number))
+    claimed = rho if claimed_rate is None else float(claimed_rate)
+    eta = float(_theory.optimal_step_size(worst.smoothness, worst.strong_convexity))
+    checks = _rate_checks("C07", "quadratic with eigenvalues {μ, L}", worst, eta, claimed**2,
+                          num_steps=num_steps, rng=rng, attained=True)
+    logistic = logistic_problem(rng)
+    L, mu = logistic.smoothness, logistic.strong_convexity
+    rho_log = float(_theory.optimal_contraction_factor(L / mu))
+    checks += _rate_checks("C07", "ridge logistic regression", logistic,
+                           float(_theory.optimal_step_size(L, mu)), rho_log**2,
+                           num_steps=num_steps, rng=rng)
+    # The measured factor over a sweep of step sizes is smallest at 2/(L + mu).
+    etas = np.linspace(0.0, 2.0 / worst.smoothness, num_step_sizes + 1)[1:]
+    factors = measured_contraction(worst, etas, num_steps=40)
+    spacing = etas[1] - etas[0]
+    checks.append(close_to(
+        "C07", f"step size minimising the measured factor over {num_step_sizes} steps in (0, 2/L]",
+        float(etas[np.argmin(factors)]), eta, spacing,
+        "the sweep resolves step sizes only to its grid spacing"))
+    return checks
+
+
+def measured_contraction(quadratic, step_sizes, *, num_steps: int = 40) -> np.ndarray:
+    """Measured spectral radius of I - eta A: max over eigen-modes of (|c_K| / |c_0|)^(1/K).
+
+    One batched run per step size from theta* plus the sum of all unit
+    eigenvectors, so that every mode is present; c are the error's coordinates
+    in the eigenbasis. Shape ``(len(step_sizes),)``.
+    """
+    etas = np.asarray(step_sizes, dtype=float).reshape(-1)
+    star, V = quadratic.minimizer, quadratic.eigenvectors
+    e0 = V.sum(axis=1)
+    iterates = batched_descent(quadratic, np.tile(star + e0, (etas.size, 1)), etas, num_steps)
+    modes = np.abs((iterates[-1] - star) @ V)          # |c_K| for every run and mode, c_0 = 1
+    return np.max(modes, axis=1) ** (1.0 / num_steps)
+
+
+def steps_to_accuracy(condition_numbers, accuracy: float, *, max_steps: int = 100000):
+    """First k with (f_k - f*)/(f_0 - f*) <= accuracy, eta = 1/L, on diag(1, kappa) from (1, 0).
+
+    All condition numbers run at once: row i is the quadratic with eigenvalues
+    {1, kappa_i}, started on its flattest direction (the worst start). Returns an
+    int array; raises ``ValueError`` if some run needs more than ``max_steps``.
+
+    Examples
+    --------
+    >>> steps_to_accuracy([10.0, 100.0], 1e-6)  # (kappa/2) ln(1e6) is about 69 and 691
+    array([ 66, 688])
+    """
+    kappa = np.asarray(condition_numbers, dtype=float).reshape(-1)
+    if np.any(~np.isfinite(kappa)) or np.any(kappa <= 1):
+        raise ValueError(f"condition numbers must exceed 1; got {condition_numbers!r}")
+    if not 0 < accuracy < 1:
+        raise ValueError(f"accuracy must lie in (0, 1); got {accuracy!r}")
+    lam = np.stack([np.ones_like(kappa), kappa], axis=1)       # eigenvalues, shape (m, 2)
+    eta = 1.0 / kappa
+    x = np.tile([1.0, 0.0], (kappa.size, 1))
+    f0 = 0.5 * np.sum(lam * x**2, axis=1)
+    found = np.full(kappa.size, -1)
+    for k in range(1, max_steps + 1):
+        x = x - eta[:, None] * (lam * x)
+        done = (found < 0) & (0.5 * np.sum(lam * x**2, axis=1) <= accuracy * f0)
+        found[done] = k
+        if np.all(found > 0):
+            return found
+    raise ValueError(f"some runs need more than max_steps = {max_steps} steps")
+
+
+@claim("C08", label="cor-gd-iteration-complexity",
+       statement="η = 1/L, worst quadratic: reaching relative accuracy ε takes ≈ (κ/2) ln(1/ε) steps")
+def check_iteration_complexity(*, condition_numbers=(10.0, 30.0, 100.0, 300.0, 1000.0),
+                               accuracy: float = 1e-6, constant: float = 0.5):
+    """Measured step counts against ``constant`` * kappa * ln(1/eps) and against the exact count.
+
+    ``constant`` = 1 (the count for the distance, not for the squared distance or
+    the f-gap) must fail.
+    """
+    kappa = np.asarray(condition_numbers, dtype=float)
+    measured = steps_to_accuracy(kappa, accuracy)
+    exact = _theory.iterations_to_accuracy(accuracy, kappa)
+    estimate = constant * kappa * np.log(1.0 / accuracy)
+    checks = [close_to("C08", "max |measured − exact count ⌈ln(1/ε)/(−2 ln(1−1/κ))⌉|",
+                       float(np.max(np.abs(measured - exact))), 0.0, 0.0,
+                       "both are integers and must agree")]
+    for kap, m, est in zip(kappa, measured, estimate):
+        checks.append(close_to(
+            "C08", f"measured steps / ({constant:g} κ ln(1/ε)), κ = {kap:g}, ε = {accuracy:g}",
+            float(m / est), 1.0, float(1.0 / kap + 1.0 / est),
+            "the exact count is (κ/2 − 1/4 + O(1/κ)) ln(1/ε) rounded up: a relative "
+            "deviation of at most 1/(2κ) + O(1/κ²) plus 1/count from the rounding"))
+    return checks
+
+
+@claim("C09", label="prop-gd-quadratic-error",
+       statement="On a quadratic, e_{k+1} = (I − ηA) e_k; each eigen-mode scales by 1 − ηλ_i and "
+                 "‖e_k‖ ≤ ρ(I − ηA)^k ‖e_0‖")
+def check_quadratic_error_recursion(objective=None, *, step_factor: float = 1.5, num_steps: int = 50,
+                                    seed: int = 9):
+    """The error recursion, per-mode factors and the spectral-radius bound on a quadratic.
+
+    ``objective`` defaults to a random 5-dimensional quadratic (kappa = 10, b != 0).
+    For a non-quadratic objective the matrix is its Hessian at the minimiser, and
+    the exact recursion must fail.
+    """
+    rng = np.random.default_rng(seed)
+    obj = random_quadratic(rng) if objective is None else objective
+    star = accurate_minimizer(obj)
+    A = obj.A if isinstance(obj, Quadratic) else obj.hessian(star)
+    lam, V = np.linalg.eigh(A)
+    eta = step_factor / lam[-1]
+    start = _start_at_distance(rng, star, 3.0)
+    errors = gradient_descent(obj, start, eta, num_steps).points - star
+    M = np.eye(obj.dim) - eta * A
+    predicted = np.empty_like(errors)
+    predicted[0] = errors[0]
+    for k in range(num_steps):
+        predicted[k + 1] = M @ predicted[k]
+    scale = np.linalg.norm(errors[0])
+    modes = errors @ V                                       # coordinates in the eigenbasis
+    mode_factor = modes[1:] / modes[:-1]
+    keep = np.abs(modes[:-1]) > 1e-8 * scale                 # modes still far above rounding
+    rho = float(np.max(np.abs(1.0 - eta * lam)))
+    norms = np.linalg.norm(errors, axis=1)
+    return [
+        at_most("C09", f"max over k ≤ {num_steps} of ‖e_k − (I − ηA)^k e_0‖ / ‖e_0‖",
+                float(np.max(np.linalg.norm(errors - predicted, axis=1)) / scale), 0.0, 1e-12,
+                "both sides are computed in double precision from the same e_0; rounding over "
+                "50 steps stays below 1e-13 relative"),
+        at_most("C09", "max deviation of measured per-mode factors from 1 − ηλ_i",
+                float(np.max(np.abs(mode_factor - (1.0 - eta * lam))[keep])), 0.0, 1e-6,
+                "modes above 1e-8·‖e_0‖ carry rounding of ~1e-16·‖e_0‖, at most 1e-8 relative"),
+        at_most("C09", "max over k of ‖e_k‖ / (ρ(I − ηA)^k ‖e_0‖)",
+                float(np.max(norms / (rho ** np.arange(num_steps + 1) * scale))), 1.0, 1e-9,
+                "the norm of a symmetric matrix is its spectral radius; 1e-9 allows rounding"),
+    ]
+
+
+@claim("C10", label="thm-gd-quadratic-threshold",
+       statement="On a quadratic, GD converges from every start iff 0 < η < 2/λ_max; at ηλ_max = 2 "
+                 "the top mode neither grows nor decays")
+def check_quadratic_threshold(*, step_factors=None, claimed_threshold: float = 2.0,
+                              condition_number: float = 10.0, num_steps: int = 40):
+    """Growth factor of the top mode over a sweep of eta * lambda_max, against ``claimed_threshold``.
+
+    Below the claimed threshold (in units of 1/lambda_max) the top mode must
+    decay, above it grow; at exactly 2 its growth factor is 1. A claimed
+    threshold other than 2 must fail.
+    """
+    factors = np.linspace(0.1, 2.5, 25) if step_factors is None else np.asarray(step_factors, float)
+    q = Quadratic.from_eigenvalues([1.0, condition_number])
+    growth = top_mode_growth(q, factors, num_steps=num_steps)
+    predicted = np.abs(1.0 - factors)
+    below = factors < claimed_threshold - 1e-9
+    above = factors > claimed_threshold + 1e-9
+    at_two = top_mode_growth(q, [2.0], num_steps=num_steps)[0]
+    # Divergence is reported: with eta = 2.5/L the top mode grows by 1.5 per step.
+    start = np.array([1.0, 1.0])
+    traj = gradient_descent(q, start, 2.5 / q.smoothness, 2000, on_divergence="stop")
+    steps_pred = np.log(DEFAULT_DIVERGENCE_THRESHOLD) / np.log(1.5)
+    return [
+        at_most("C10", "max |measured − |1 − ηλ_max|| over the sweep",
+                float(np.max(np.abs(growth - predicted))), 0.0, 1e-9,
+                "the top mode is exactly geometric; 1e-9 allows rounding over 40 steps"),
+        at_most("C10", f"max growth factor of the top mode for ηλ_max < {claimed_threshold:g}",
+                float(growth[below].max()) if below.any() else 0.0, 1.0, 0.0,
+                "decay means a factor below 1"),
+        at_least("C10", f"min growth factor of the top mode for ηλ_max > {claimed_threshold:g}",
+                 float(growth[above].min()) if above.any() else 2.0, 1.0 + 1e-9, 0.0,
+                 "growth means a factor above 1; 1e-9 excludes rounding"),
+        close_to("C10", "growth factor of the top mode at ηλ_max = 2", float(at_two), 1.0, 1e-12,
+                 "|1 − 2| = 1 exactly; 1e-12 allows rounding"),
+        close_to("C10", "steps until descent with ηλ_max = 2.5 is stopped as diverged "
+                 f"({'diverged' if traj.diverged else 'not diverged'}); predicted ln(10^100)/ln 1.5",
+                 float(len(traj) if traj.diverged else 0), float(steps_pred), 2.0,
+                 "the distance from the start passes 1e100 within a step or two of the top "
+                 "mode's doing so"),
+    ]
+
+
+def top_mode_growth(quadratic, step_factors, *, num_steps: int = 40) -> np.ndarray:
+    """(|c_K| / |c_0|)^(1/K) for the top eigen-mode c of the error, one batched run per eta*lambda_max.
+
+    Starts at theta* plus the top unit eigenvector plus the bottom one.
+
+    Examples
+    --------
+    >>> q = Quadratic.from_eigenvalues([1.0, 10.0])
+    >>> top_mode_growth(q, [0.5, 2.0, 2.5]).round(12)
+    array([0.5, 1. , 1.5])
+    """
+    factors = np.asarray(step_factors, dtype=float).reshape(-1)
+    if np.any(~np.isfinite(factors)) or np.any(factors <= 0):
+        raise ValueError("step_factors must be positive and finite")
+    star = quadratic.minimizer
+    top = quadratic.eigenvectors[:, -1]
+    e0 = top + quadratic.eigenvectors[:, 0]
+    iterates = batched_descent(quadratic, np.tile(star + e0, (factors.size, 1)),
+                               factors / quadratic.smoothness, num_steps)
+    c = (iterates[-1] - star) @ top
+    return (np.abs(c) / abs(e0 @ top)) ** (1.0 / num_steps)
 
 

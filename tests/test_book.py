@@ -1,0 +1,88 @@
+"""Whole-book builds: strict and clean, numbers from the run, and a false claim stops the build."""
+
+import re
+import shutil
+import textwrap
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from bookbuild import ROOT, run_build
+from gdflow import claims
+
+pytestmark = pytest.mark.book
+
+
+def page_text(site: Path, page: str) -> str:
+    html = (site / "book" / f"{page}.html").read_text(encoding="utf-8")
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_book_builds_strictly_without_warnings(book_output):
+    log = (book_output / "build.log").read_text()
+    assert "build succeeded" in log
+    assert "WARNING" not in log.replace("[IPKernelApp] WARNING", "")
+
+
+def test_every_toc_page_is_built(site):
+    pages = re.findall(r"file: *(\S+)", (ROOT / "_toc.yml").read_text()) + ["book/index"]
+    for page in pages:
+        assert (site / f"{page}.html").is_file(), page
+
+
+def test_glued_numbers_are_the_checks_numbers(site):
+    text = page_text(site, "gradient-descent")
+    c02 = claims.run("C02")
+    assert f"{c02[0].observed:.2e}" in text
+    assert f"{c02[3].observed:.1e}" in text
+    assert f"{claims.run('C01')[-1].observed:.4g}" in text
+
+
+def test_ledger_page_lists_every_claim(site):
+    text = page_text(site, "claims-ledger")
+    for cid in claims.registry():
+        assert cid in text
+
+
+def test_site_loads_nothing_from_other_hosts(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", html):
+            assert not re.search(r"(?:src|href)=\"(?:https?:)?//", tag), f"{page.name}: {tag}"
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def minimal_book(tmp_path: Path, cell: str) -> Path:
+    """A one-page book using the project's configuration, whose page runs ``cell``."""
+    src = tmp_path / "src"
+    (src / "book").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", src / "_config.yml")
+    shutil.copy(ROOT / "book" / "references.bib", src / "book" / "references.bib")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/index\n")
+    header = (ROOT / "book" / "gradient-descent.md").read_text().split("---", 2)[1]
+    page = f"---{header}---\n\n# A claim\n\n```{{code-cell}} ipython3\n{textwrap.dedent(cell)}\n```\n"
+    (src / "book" / "index.md").write_text(page)
+    return src
+
+
+def test_a_violated_claim_fails_the_build(tmp_path):
+    # Sufficient decrease checked with L/4 in place of L: the bound is false, the build must stop.
+    src = minimal_book(tmp_path, """
+        from gdflow import claims
+        for check in claims.run("C02", smoothness_factor=0.25):
+            check.assert_holds()
+    """)
+    result = run_build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "ClaimViolation" in result.stdout + result.stderr
+
+
+def test_the_same_page_with_a_true_claim_builds(tmp_path):
+    src = minimal_book(tmp_path, """
+        from gdflow import claims
+        for check in claims.run("C03"):
+            check.assert_holds()
+    """)
+    result = run_build(src, tmp_path / "out")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

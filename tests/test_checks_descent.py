@@ -1,0 +1,162 @@
+"""Claims C01-C10 of the gradient-descent chapter: each holds with its defaults and fails
+on a setting that violates it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdflow import claims
+from gdflow.checks import descent as checks
+from gdflow.examples import logistic_problem
+from gdflow.problems import Huber, LogisticRegression, Quadratic
+from gdflow.trajectory import DivergenceError
+
+ALL = [f"C{i:02d}" for i in range(1, 11)]
+
+
+def holds(results) -> bool:
+    return all(c.passed for c in results)
+
+
+@pytest.mark.parametrize("claim_id", ALL)
+def test_claim_holds_with_defaults(claim_id):
+    results = claims.run(claim_id)
+    assert results, f"{claim_id} returned no checks"
+    for c in results:
+        assert c.claim == claim_id
+        assert c.why_tolerance, f"{claim_id}: a check without a justified tolerance"
+        c.assert_holds()
+
+
+@pytest.mark.parametrize("claim_id", ALL)
+def test_claim_points_at_a_statement(claim_id):
+    spec = claims.registry()[claim_id]
+    assert spec.label.split("-")[0] in {"def", "lem", "thm", "prop", "cor"}
+    assert spec.statement
+
+
+@pytest.mark.parametrize("claim_id, options", [
+    ("C01", {"counterexample_curvature": -0.5}),
+    ("C02", {"smoothness_factor": 0.5}),
+    ("C03", {"overshoot": 0.99}),
+    # A constant below 1 promises less than the Huber function attains.
+    ("C04", {"constant": 0.95}),
+    ("C04", {"constant": 0.75}),
+    ("C05", {"mu_factor": 1.05}),
+    # 1 - mu/L is an upper bound but not the attained factor; (1 - mu/L)^3 is false.
+    ("C06", {"claimed_exponent": 1.0}),
+    ("C06", {"claimed_exponent": 3.0}),
+    ("C07", {"claimed_rate": 0.9 * 9.0 / 11.0}),
+    ("C07", {"claimed_rate": 1.0 - 1.0 / 10.0}),
+    ("C08", {"constant": 1.0}),
+    ("C08", {"constant": 0.25}),
+    ("C10", {"claimed_threshold": 2.2}),
+    ("C10", {"claimed_threshold": 1.8}),
+])
+def test_claim_fails_when_violated(claim_id, options):
+    assert not holds(claims.run(claim_id, **options))
+
+
+def test_c09_fails_on_a_non_quadratic():
+    # Logistic regression is not quadratic: its errors do not follow a fixed linear recursion.
+    assert not holds(claims.run("C09", objective=logistic_problem(np.random.default_rng(3))))
+
+
+def test_c06_logistic_checks_fail_for_a_too_small_factor():
+    # A claimed factor (1 - mu/L)^p with large p is below the measured contraction on every objective.
+    results = claims.run("C06", claimed_exponent=50.0)
+    assert not any(c.passed for c in results if "logistic" in c.quantity)
+
+
+def test_huber_worst_case_gaps_attain_the_tight_bound():
+    from gdflow.theory import convex_gap_bound
+
+    k = np.array([1, 3, 10])
+    gaps = checks.huber_worst_case_gaps(k, smoothness=1.5, distance=2.0, dim=2)
+    np.testing.assert_allclose(gaps, convex_gap_bound(k, 1.5, 2.0), rtol=1e-12)
+
+
+def test_worst_quadratic_gaps_match_formula_and_stay_below_tight_bound():
+    from gdflow.theory import convex_gap_bound, worst_quadratic_gap
+
+    k = np.array([1, 5, 20])
+    measured = checks.worst_quadratic_gaps(k, smoothness=1.0, distance=1.0, grid_size=30)
+    np.testing.assert_allclose(measured, worst_quadratic_gap(k, 1.0, 1.0), rtol=1e-12)
+    assert np.all(measured < convex_gap_bound(k, 1.0, 1.0))
+
+
+def test_accurate_minimizer_has_tiny_gradient():
+    obj = logistic_problem(np.random.default_rng(0))
+    w = checks.accurate_minimizer(obj)
+    assert np.linalg.norm(obj.gradient(w)) <= 1e-13
+
+
+def test_accurate_minimizer_rejects_separable_data():
+    X = np.array([[1.0], [2.0], [-1.0], [-2.0]])
+    y = np.array([1.0, 1.0, -1.0, -1.0])
+    with pytest.raises(ValueError, match="Newton"):
+        checks.accurate_minimizer(LogisticRegression(X, y), max_iter=20)
+
+
+def test_accurate_minimizer_of_closed_form_objective():
+    assert np.array_equal(checks.accurate_minimizer(Huber(1.0, dim=2)), np.zeros(2))
+
+
+def test_logistic_hessians_match_single_point_hessian():
+    obj = logistic_problem(np.random.default_rng(1))
+    pts = np.random.default_rng(2).standard_normal((4, obj.dim))
+    batch = checks.logistic_hessians(obj, pts)
+    for p, H in zip(pts, batch):
+        np.testing.assert_allclose(H, obj.hessian(p), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="shape"):
+        checks.logistic_hessians(obj, np.zeros((3, obj.dim + 1)))
+
+
+def test_batched_descent_matches_single_runs_and_validates():
+    from gdflow import gradient_descent
+
+    q = Quadratic.from_eigenvalues([1.0, 4.0])
+    starts = np.array([[1.0, 1.0], [2.0, -1.0]])
+    etas = np.array([0.1, 0.3])
+    out = checks.batched_descent(q, starts, etas, 5)
+    assert out.shape == (6, 2, 2)
+    for i in range(2):
+        np.testing.assert_allclose(out[:, i], gradient_descent(q, starts[i], etas[i], 5).points)
+    with pytest.raises(ValueError, match="step_sizes"):
+        checks.batched_descent(q, starts, [0.1, -1.0], 5)
+    with pytest.raises(ValueError, match="starts"):
+        checks.batched_descent(q, np.zeros((2, 3)), 0.1, 5)
+    with pytest.raises(DivergenceError):
+        checks.batched_descent(q, starts, 1.0, 2000)
+
+
+def test_top_mode_growth_and_measured_contraction():
+    q = Quadratic.from_eigenvalues([1.0, 10.0])
+    factors = np.array([0.5, 1.9, 2.0, 2.3])
+    np.testing.assert_allclose(checks.top_mode_growth(q, factors), np.abs(1 - factors), atol=1e-12)
+    etas = np.array([0.05, 2 / 11, 0.19])
+    expected = np.maximum(np.abs(1 - etas), np.abs(1 - 10 * etas))
+    np.testing.assert_allclose(checks.measured_contraction(q, etas), expected, rtol=1e-10)
+    with pytest.raises(ValueError, match="step_factors"):
+        checks.top_mode_growth(q, [0.0])
+
+
+def test_steps_to_accuracy_validates():
+    with pytest.raises(ValueError, match="condition"):
+        checks.steps_to_accuracy([1.0], 1e-3)
+    with pytest.raises(ValueError, match="accuracy"):
+        checks.steps_to_accuracy([10.0], 1.5)
+    with pytest.raises(ValueError, match="max_steps"):
+        checks.steps_to_accuracy([1000.0], 1e-6, max_steps=10)
+
+
+def test_every_statement_of_the_chapter_is_checked_or_exempt():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "book" / "gradient-descent.md").read_text()
+    labels = re.findall(r"```+\{prf:(?:theorem|lemma|proposition|corollary)\}[^\n]*\n:label: (\S+)", text)
+    assert len(labels) >= 10
+    covered = {spec.label for spec in claims.registry().values()} | set(claims.exemptions())
+    assert sorted(set(labels) - covered) == []

@@ -1,0 +1,64 @@
+"""The plot helpers of the gradient-flow chapter draw what they are given on the axis passed in."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from gdflow import plotting  # noqa: E402
+
+
+@pytest.fixture
+def ax():
+    plotting.use_book_style()
+    fig, axis = plt.subplots()
+    yield axis
+    plt.close(fig)
+
+
+def test_plot_against_bound_shared_axis(ax):
+    t = np.linspace(0.1, 2.0, 20)
+    out = plotting.plot_against_bound(ax, t, {"a": np.exp(-t), "b": np.exp(-2 * t)},
+                                      {"bound": np.exp(-0.5 * t)}, logx=True, ylabel="gap")
+    assert out is ax
+    assert len(ax.lines) == 3
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "log"
+    assert ax.lines[2].get_linestyle() == "--"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["a", "b", "bound"]
+
+
+def test_plot_against_bound_separate_axes_need_bound_times(ax):
+    times = {"a": np.linspace(0, 1, 5), "b": np.linspace(0, 2, 7)}
+    measured = {"a": np.ones(5), "b": np.ones(7)}
+    with pytest.raises(ValueError, match="bound_times"):
+        plotting.plot_against_bound(ax, times, measured, {"bound": np.ones(3)})
+    plotting.plot_against_bound(ax, times, measured, {"bound": np.ones(3)},
+                                bound_times=np.linspace(0, 2, 3))
+    assert len(ax.lines) >= 3
+
+
+def test_plot_mode_decay(ax):
+    t = np.linspace(0.0, 4.0, 41)
+    lam = np.array([0.5, 2.0])
+    modes = np.exp(-np.outer(t, lam))
+    plotting.plot_mode_decay(ax, t, modes, lam)
+    assert len(ax.lines) == 4  # a line and a marker series per mode
+    assert ax.get_yscale() == "log"
+    line = ax.lines[0]
+    assert np.allclose(line.get_ydata(), np.exp(-0.5 * t))
+
+
+def test_plot_mode_decay_rejects_mismatched_shapes(ax):
+    with pytest.raises(ValueError, match="modes must have shape"):
+        plotting.plot_mode_decay(ax, np.linspace(0, 1, 5), np.ones((5, 3)), [1.0, 2.0])
+
+
+def test_plot_against_bound_linear_values(ax):
+    t = np.geomspace(1.0, 100.0, 10)
+    plotting.plot_against_bound(ax, t, {"x": np.log(t)}, {"log t": np.log(t)}, logx=True, logy=False)
+    assert ax.get_yscale() == "linear" and ax.get_xscale() == "log"
