@@ -30,6 +30,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 pdf: setup
+	@rm -f _build/latex/book.pdf
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 	@test -f _build/latex/book.pdf || { echo "_build/latex/book.pdf was not produced"; exit 1; }
 	@if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; \

@@ -71,10 +71,50 @@ LATEX_PREAMBLE = r"""
 """
 
 
+#: Characters that code outputs and plain text use (printed tables of results, names)
+#: and that pdflatex's utf8 input does not know, with what to typeset instead.
+UNICODE_TO_LATEX = {
+    **{chr(0x3B1 + i): (rf"\{name}" if len(name) > 1 else name) for i, name in enumerate(
+        "alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi o pi "
+        "rho varsigma sigma tau upsilon varphi chi psi omega".split())},
+    **{chr(0x391 + i): (rf"\{name}" if len(name) > 1 else rf"\mathrm{{{name}}}")
+       for i, name in enumerate(
+           "A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P _ Sigma T Upsilon Phi X Psi "
+           "Omega".split()) if name != "_"},
+    "\u03d1": r"\vartheta", "\u03d5": r"\phi", "\u03f5": r"\epsilon", "\u03c2": r"\varsigma",
+    "\u2212": "-", "\u2016": r"\|", "\u2207": r"\nabla", "\u2208": r"\in", "\u2209": r"\notin",
+    "\u222b": r"\int", "\u2211": r"\sum", "\u220f": r"\prod", "\u221a": r"\surd",
+    "\u2202": r"\partial", "\u221e": r"\infty", "\u2248": r"\approx", "\u2264": r"\le",
+    "\u2265": r"\ge", "\u2260": r"\neq", "\u2261": r"\equiv", "\u223c": r"\sim",
+    "\u2243": r"\simeq", "\u221d": r"\propto", "\u226a": r"\ll", "\u226b": r"\gg",
+    "\u2aaf": r"\preceq", "\u2ab0": r"\succeq", "\u227c": r"\preceq", "\u227d": r"\succeq",
+    "\u22a4": r"\top", "\u2218": r"\circ", "\u2200": r"\forall", "\u2203": r"\exists",
+    "\u2205": r"\emptyset", "\u2282": r"\subset", "\u2286": r"\subseteq", "\u222a": r"\cup",
+    "\u2229": r"\cap", "\u2192": r"\to", "\u2190": r"\leftarrow", "\u21d2": r"\Rightarrow",
+    "\u21d4": r"\Leftrightarrow", "\u21a6": r"\mapsto", "\u2308": r"\lceil", "\u2309": r"\rceil",
+    "\u230a": r"\lfloor", "\u230b": r"\rfloor", "\u27e8": r"\langle", "\u27e9": r"\rangle",
+    "\u2032": r"{}^{\prime}", "\u2033": r"{}^{\prime\prime}", "\u211d": r"\mathbb{R}",
+    "\u2115": r"\mathbb{N}", "\u2124": r"\mathbb{Z}", "\u00d7": r"\times", "\u00b7": r"\cdot",
+    "\u22c5": r"\cdot", "\u00b1": r"\pm", "\u2213": r"\mp", "\u2713": r"\checkmark",
+    "\u2717": r"\times", "\u2022": r"\bullet", "\u1d40": r"{}^{\top}",
+    **{ch: f"{{}}^{{{d}}}" for ch, d in zip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")},
+    **{chr(0x2080 + i): f"{{}}_{{{i}}}" for i in range(10)},
+    "\u207a": "{}^{+}", "\u207b": "{}^{-}", "\u208a": "{}_{+}", "\u208b": "{}_{-}",
+    "\u1d62": "{}_{i}", "\u2c7c": "{}_{j}", "\u2096": "{}_{k}", "\u2099": "{}_{n}", "\u209c": "{}_{t}",
+}
+
+
+def unicode_declarations() -> str:
+    """``\\DeclareUnicodeCharacter`` lines for :data:`UNICODE_TO_LATEX` (pdflatex only)."""
+    lines = [rf"\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{\ensuremath{{{tex}}}}}"
+             for ch, tex in sorted(UNICODE_TO_LATEX.items())]
+    return "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
+
+
 def _latex_elements(app, config):
     """Extend ``latex_elements``: proof environment, one-sided layout, no blank pages."""
     elements = dict(config.latex_elements or {})
-    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE + unicode_declarations()
     elements.setdefault("extraclassoptions", "openany,oneside")
     config.latex_elements = elements
 
