@@ -220,3 +220,15 @@ def test_site_offers_the_pdf(pdf, site):
         assert target.is_file() and target.read_bytes()[:5] == b"%PDF-", link
     for page in book_pages(site):
         assert "book-pdf-button" in page.read_text(encoding="utf-8"), f"no PDF button in the header of {page.name}"
+
+
+def test_nothing_runs_off_the_page(pdf):
+    """No line, table or formula sticks out of the text block by more than a few points.
+
+    A wide table or an unbreakable formula shows up in LaTeX's log as an overfull box;
+    a few points is invisible, a table running off the page is hundreds.
+    """
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    wide = [line for line in log.splitlines()
+            if (m := re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\)", line)) and float(m[1]) > 20]
+    assert not wide, "\n".join(wide)

@@ -90,3 +90,40 @@ def test_repeated_inline_scripts_are_dropped():
     context = {"script_files": scripts}
     sphinxext._dedupe_scripts(None, "page", "page.html", context, None)
     assert [s.filename for s in context["script_files"]] == ["a.js", None, "b.js"]
+
+
+def _table(rows, classes=("colwidths-auto",)):
+    ncols = len(rows[0])
+    group = nodes.tgroup(cols=ncols)
+    group += [nodes.colspec(colwidth=1) for _ in range(ncols)]
+    body = nodes.tbody()
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", nodes.paragraph(text=cell))
+        body += row
+    group += body
+    return nodes.table("", group, classes=list(classes))
+
+
+def test_a_wide_table_gets_wrapping_columns_sized_by_content():
+    table = _table([["C01", "Lemma 1.1", "max relative residual over 4000 random pairs " * 3, "1.613e-10"]])
+    sphinxext._fit_wide_table(table)
+    widths = [c["colwidth"] for c in table.findall(nodes.colspec)]
+    assert "colwidths-given" in table["classes"] and "colwidths-auto" not in table["classes"]
+    assert widths[2] == max(widths)            # the sentence column is the widest, capped
+    assert widths[2] <= 40 + 4
+    assert widths[3] >= len("1.613e-10") + 4   # a number is never narrower than itself
+
+
+def test_a_narrow_table_keeps_its_natural_columns():
+    table = _table([["a", "b"], ["1.0", "2.0"]])
+    sphinxext._fit_wide_table(table)
+    assert table["classes"] == ["colwidths-auto"]
+    assert [c["colwidth"] for c in table.findall(nodes.colspec)] == [1, 1]
+
+
+def test_math_counts_for_half_its_source():
+    entry = nodes.entry("", nodes.paragraph("", "", nodes.math(text=r"\frac{L}{2}\|x\|^2")))
+    width, word = sphinxext._printed_size(entry)
+    assert width == round(len(r"\frac{L}{2}\|x\|^2") / 2) == word

@@ -178,6 +178,8 @@ class LatexBookLayout(SphinxPostTransform):
                         section.parent.remove(section)
 
         self._shape_front_matter(addnodes)
+        for table in list(self.document.findall(_nodes.table)):
+            _fit_wide_table(table)
 
     def _shape_front_matter(self, addnodes):
         root = self.config.root_doc
@@ -211,6 +213,62 @@ class LatexBookLayout(SphinxPostTransform):
                 if caption:
                     child.insert(0, _nodes.raw("", f"\\part{{{_latex_escape(caption)}}}\n",
                                                format="latex"))
+
+
+#: Characters of text that fit on one line of the PDF's body (10pt Times, letter paper).
+LINE_CHARS = 90
+
+
+def _printed_size(entry):
+    """Rough printed width of a table cell and of its longest unbreakable piece, in characters.
+
+    Math counts for half its LaTeX source (``\\frac{L}{2}`` prints as two characters).
+    """
+    width = word = 0
+    for text in entry.findall(_nodes.Text):
+        in_math = isinstance(text.parent, (_nodes.math, _nodes.math_block))
+        pieces = [len(str(text))] if in_math else [len(w) for w in str(text).split()]
+        scale = 0.5 if in_math else 1.0
+        width += scale * (sum(pieces) + (0 if in_math else max(len(pieces) - 1, 0)))
+        word = max(word, *(scale * p for p in pieces), 0)
+    return round(width), round(word)
+
+
+def _fit_wide_table(table):
+    """Give a table too wide for the page wrapping columns sized by their content.
+
+    Sphinx sets the columns of a table without given widths (MyST tables, tables that
+    code cells print) at their natural width, and a long table of sentences runs off
+    the page. For such a table this sets each column's width from its longest cell
+    (capped, so one long sentence does not starve the other columns), which makes
+    Sphinx typeset wrapping paragraph columns that share the line width.
+    """
+    if "colwidths-given" in table.get("classes", []):
+        return
+    groups = [g for g in table.children if isinstance(g, _nodes.tgroup)]
+    if len(groups) != 1:
+        return
+    group = groups[0]
+    colspecs = [c for c in group.children if isinstance(c, _nodes.colspec)]
+    widths = [0] * len(colspecs)  # longest cell of each column
+    words = [0] * len(colspecs)   # longest word: the narrowest the column can be
+    for row in group.findall(_nodes.row):
+        col = 0
+        for entry in row.children:
+            if col >= len(widths):
+                break
+            span = 1 + entry.get("morecols", 0)
+            width, word = _printed_size(entry)
+            if span == 1:
+                widths[col] = max(widths[col], width)
+                words[col] = max(words[col], word)
+            col += span
+    if not colspecs or sum(widths) + 3 * len(widths) <= LINE_CHARS:
+        return
+    for colspec, width, word in zip(colspecs, widths, words):
+        # + 4: each column also loses its padding (2\\tabcolsep) from its share.
+        colspec["colwidth"] = max(min(width, 40), min(word, 25)) + 4
+    table["classes"] = [c for c in table.get("classes", []) if c != "colwidths-auto"] + ["colwidths-given"]
 
 
 def _latex_escape(text):
