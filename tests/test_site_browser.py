@@ -378,3 +378,12 @@ def test_screenshots(site, browser, server, report):
             assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
     finally:
         visit.close()
+    dark = Visit(browser, server, dark=True)
+    try:
+        page = dark.open(densest)
+        figures = page.locator("main img[src*='_images/']")
+        if figures.count():
+            figures.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"densest-{Path(densest).stem}-dark.png"))
+    finally:
+        dark.close()
