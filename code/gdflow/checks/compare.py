@@ -1,0 +1,84 @@
+"""Checks for the closing comparison of every method (claims M01-M02)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..claims import at_least, claim, close_to
+from ..compare import METHODS, comparison, scaling_exponent
+
+#: Methods whose iteration count grows like kappa, and those that grow like sqrt(kappa).
+LINEAR = ("Gradient descent, η = 1/L", "Gradient descent, η = 2/(L+μ)", "Proximal point, η = 1/L")
+ACCELERATED = ("Heavy ball, Polyak's tuning", "Nesterov, step 1/L")
+
+
+@lru_cache(maxsize=4)
+def _results(condition_numbers=(100.0, 1000.0), reduction=1e-6):
+    return tuple(comparison(condition_numbers, reduction))
+
+
+@claim("M01", label="prop-methods-rates",
+       statement="On quadratics with spectrum [μ, L] each method converges at its predicted per-step rate")
+def check_method_rates(*, claimed_rates=None):
+    """Fitted per-step rates against the predicted ones.
+
+    Descent and proximal point have diagonalisable iterations, so their fitted rate
+    equals the predicted one up to the fit (relative 1e-4). The tuned heavy ball and
+    Nesterov's method have a double eigenvalue at the extreme modes: the error is
+    about k rho^k, whose ratio over a window ending near k = n is rho (1 + 1/n); the
+    fitted rate must lie between rho and rho (1 + 2/n). ``claimed_rates`` maps a
+    method name to a wrong rate, for tests.
+    """
+    claimed = dict(claimed_rates or {})
+    checks = []
+    for r in _results():
+        rho = claimed.get(r.method.name, r.predicted_rate)
+        where = f"{r.method.name}, κ = {r.condition_number:g}"
+        if r.method.name in LINEAR:
+            checks.append(close_to("M01", f"fitted rate / predicted rate, {where}", r.fitted_rate / rho,
+                                   1.0, 1e-4, "a least-squares fit of an exact geometric sequence; "
+                                   "1e-4 allows the transient of the faster modes"))
+        elif r.method.name in ACCELERATED:
+            slack = 2.0 / r.iterations
+            checks.append(close_to("M01", f"fitted rate / predicted rate − 1 (window ends at k = {r.iterations}), "
+                                   f"{where}", r.fitted_rate / rho - 1.0, slack / 2, slack / 2,
+                                   "the double root makes the error ~ k ρ^k: the measured ratio is ρ(1 + 1/k), "
+                                   "so it must lie in [ρ, ρ(1 + 2/k)]"))
+        else:
+            checks.append(close_to("M01", f"iterations to reduce the distance 10⁶-fold, {where}",
+                                   r.iterations, 1.0, 0.0,
+                                   "natural gradient with G = A lands on the minimiser in one step"))
+    return checks
+
+
+@claim("M02", label="prop-methods-scaling",
+       statement="Iterations grow like κ for descent and proximal point and like √κ for the accelerated methods")
+def check_method_scaling(*, claimed_exponents=None):
+    """The exponent p in iterations ~ kappa^p between kappa = 100 and 1000.
+
+    Predicted p = 1 for descent and proximal point and p = 1/2 for heavy ball and
+    Nesterov; the tolerance 0.1 covers the constant and logarithmic factors that a
+    two-point fit over one decade cannot separate (the double root adds
+    log(k)/log(1/rho) iterations). ``claimed_exponents`` overrides, for tests.
+    """
+    claimed = dict(claimed_exponents or {})
+    results = _results()
+    checks = []
+    for name in LINEAR + ACCELERATED:
+        predicted = claimed.get(name, 1.0 if name in LINEAR else 0.5)
+        checks.append(close_to("M02", f"exponent p in iterations ~ κ^p, {name}", scaling_exponent(results, name),
+                               predicted, 0.1, "a two-point fit over one decade of κ; constants and "
+                               "log factors move it by a few hundredths"))
+    fastest = min((r for r in results if r.method.name in ACCELERATED and r.condition_number == 1000.0),
+                  key=lambda r: r.iterations)
+    slowest = max((r for r in results if r.method.name in LINEAR and r.condition_number == 1000.0),
+                  key=lambda r: r.iterations)
+    checks.append(at_least("M02", "speed-up of the best accelerated method over the slowest plain one at κ = 1000",
+                           slowest.iterations / fastest.iterations, np.sqrt(1000.0), 0.0,
+                           "a √κ-fold speed-up at least is what the exponents 1 and 1/2 promise"))
+    return checks
+
+
+__all__ = ["check_method_rates", "check_method_scaling", "METHODS"]

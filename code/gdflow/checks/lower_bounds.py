@@ -1,0 +1,123 @@
+"""Checks for the chapter on lower bounds for first-order methods (claims A09, A10, A15)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..claims import at_least, at_most, claim
+from ..descent import gradient_descent
+from ..momentum import nesterov
+from ..worst_cases import nesterov_lower_bound, nesterov_worst_quadratic
+
+__all__ = ["gaps_on_matched_instances", "gaps_on_fixed_instance"]
+
+STEPS = (1, 2, 4, 8, 16, 32, 64, 128)
+FIXED_STEPS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+
+
+def gaps_on_matched_instances(steps=STEPS, smoothness: float = 1.0, dimension=None):
+    """Gaps f(x_k) - f* of descent and Nesterov (step 1/L, from 0) after k steps, with the lower bound.
+
+    For each k the instance has dimension 2k + 1 (``dimension(k)`` overrides it).
+    Returns a dict of arrays: ``"descent"``, ``"nesterov"``, ``"bound"``.
+    """
+    dimension = (lambda k: 2 * k + 1) if dimension is None else dimension
+    out = {"descent": [], "nesterov": [], "bound": []}
+    for k in steps:
+        q = nesterov_worst_quadratic(dimension(k), smoothness)
+        x0 = np.zeros(q.dim)
+        r2 = float(np.sum(q.minimizer**2))
+        out["descent"].append(gradient_descent(q, x0, 1.0 / smoothness, k).gaps(q.minimum)[-1])
+        out["nesterov"].append(nesterov(q, x0, 1.0 / smoothness, k).gaps(q.minimum)[-1])
+        out["bound"].append(float(nesterov_lower_bound(k, r2, smoothness)))
+    return {key: np.array(val) for key, val in out.items()}
+
+
+def gaps_on_fixed_instance(dim: int, steps=FIXED_STEPS, smoothness: float = 1.0):
+    """Nesterov's gaps after each k in ``steps`` on ONE instance of dimension ``dim``, with the formula's value there."""
+    q = nesterov_worst_quadratic(dim, smoothness)
+    x0 = np.zeros(dim)
+    r2 = float(np.sum(q.minimizer**2))
+    path = nesterov(q, x0, 1.0 / smoothness, int(max(steps)))
+    ks = np.asarray(steps)
+    return {"nesterov": path.gaps(q.minimum)[ks],
+            "bound": nesterov_lower_bound(ks, r2, smoothness)}
+
+
+@claim("A09", label="thm-lower-bound",
+       statement="On the (2k+1)-dimensional worst quadratic, f(x_k) − f* ≥ 3L‖x₀ − x*‖²/(32(k+1)²) for Krylov methods")
+def check_lower_bound(*, steps=STEPS, dimension=None):
+    """min over k of gap / bound for descent and for Nesterov's method (must be >= 1).
+
+    ``dimension`` overrides the instance size 2k + 1 (e.g. ``lambda k: 4 * k + 1``), which
+    leaves the theorem's setting and makes the check fail.
+    """
+    g = gaps_on_matched_instances(steps, dimension=dimension)
+    checks = [
+        at_least("A09", f"min_k (f(x_k) − f*)/bound_k, {name}, k = {steps[0]}…{steps[-1]}",
+                 float(np.min(g[name] / g["bound"])), 1.0, 1e-9,
+                 "the gaps are differences of O(1) values of f; 1e-9 covers their rounding")
+        for name in ("descent", "nesterov")
+    ]
+    # The upper bound 2 L R^2/(k+1)^2 of Nesterov's method is 64/3 times the lower bound.
+    checks.append(at_most(
+        "A09", "max_k (f(x_k) − f*)/bound_k for Nesterov (its upper bound allows 64/3)",
+        float(np.max(g["nesterov"] / g["bound"])), 64.0 / 3.0, 1e-9,
+        "the gaps are differences of O(1) values of f; 1e-9 covers their rounding"))
+    return checks
+
+
+@claim("A10", label="prop-fixed-dimension",
+       statement="On one fixed-dimension instance the formula 3LR²/(32(k+1)²) fails both for small and for large k")
+def check_fixed_dimension(*, large_dim: int = 401, small_dim: int = 33, steps=FIXED_STEPS):
+    """Smallest gap/formula ratio on a large instance at k = 1 and on a small one at the largest k."""
+    large = gaps_on_fixed_instance(large_dim, steps)
+    small = gaps_on_fixed_instance(small_dim, steps)
+    return [
+        at_most("A10", f"(f(x_k) − f*)/formula at k = {steps[0]}, one instance of dimension {large_dim}",
+                float(large["nesterov"][0] / large["bound"][0]), 1.0, 0.0,
+                "any value below 1 shows the formula failing; no slack is needed"),
+        at_most("A10", f"(f(x_k) − f*)/formula at k = {steps[-1]}, one instance of dimension {small_dim}",
+                float(small["nesterov"][-1] / small["bound"][-1]), 1.0, 0.0,
+                "any value below 1 shows the formula failing; no slack is needed"),
+    ]
+
+
+@claim("A15", label="lem-worst-quadratic",
+       statement="Nesterov's worst quadratic: x*_i = 1 − i/(n+1), ‖A‖ < L, and Krylov iterates from 0 fill one coordinate per step")
+def check_worst_quadratic(*, dims=(5, 33, 129), smoothness: float = 1.0, support_steps: int = 12,
+                          method=None):
+    """Closed-form facts of the worst quadratic and the support growth of two methods.
+
+    ``method(q, x0, k)`` replaces the methods whose support is checked (default:
+    descent and Nesterov with step 1/L); a method that is not of Krylov form,
+    e.g. one starting away from 0, must fail.
+    """
+    worst_x = worst_f = worst_norm = 0.0
+    for n in dims:
+        q = nesterov_worst_quadratic(n, smoothness)
+        i = np.arange(1, n + 1)
+        worst_x = max(worst_x, float(np.max(np.abs(q.minimizer - (1 - i / (n + 1))))))
+        worst_f = max(worst_f, abs(q.minimum + smoothness / 8 * (1 - 1 / (n + 1))))
+        worst_norm = max(worst_norm, float(q.smoothness / smoothness))
+    n = 2 * support_steps + 1
+    q = nesterov_worst_quadratic(n, smoothness)
+    if method is None:
+        runs = [gradient_descent(q, np.zeros(n), 1.0 / smoothness, support_steps).points,
+                nesterov(q, np.zeros(n), 1.0 / smoothness, support_steps).points]
+    else:
+        runs = [method(q, np.zeros(n), support_steps).points]
+    excess = 0
+    for points in runs:
+        for k, p in enumerate(points):
+            nonzero = np.nonzero(p)[0]
+            last = int(nonzero[-1]) + 1 if nonzero.size else 0
+            excess = max(excess, last - k)
+    return [
+        at_most("A15", "max |x*_i − (1 − i/(n+1))| over n = " + ", ".join(map(str, dims)),
+                worst_x, 0.0, 1e-10, "a linear solve of size ≤ 129 with condition number ≈ 7000"),
+        at_most("A15", "max |f* + L/8 (1 − 1/(n+1))|", worst_f, 0.0, 1e-12, "rounding of f* ≈ 0.1"),
+        at_most("A15", "max λ_max(A)/L", worst_norm, 1.0, 0.0, "the eigenvalues are below L exactly"),
+        at_most("A15", f"max over k ≤ {support_steps} of (last nonzero coordinate of x_k) − k",
+                float(excess), 0.0, 0.0, "an exact count of nonzero entries"),
+    ]

@@ -1,0 +1,245 @@
+"""Momentum methods: Polyak's heavy ball and Nesterov's accelerated gradient.
+
+Both return a :class:`~gdflow.trajectory.Trajectory` like
+:func:`gdflow.descent.gradient_descent`. Their clock is the one of the
+second-order differential equations they discretise: the k-th iterate sits at
+time t_k = k sqrt(step_size), because a step size alpha = h^2 is the square of
+the time step h of those equations (see :mod:`gdflow.odes`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_point, count, positive_number
+from .descent import DEFAULT_DIVERGENCE_THRESHOLD
+from .problems import Objective
+from .trajectory import DivergenceError, Trajectory
+
+__all__ = [
+    "heavy_ball", "nesterov", "optimal_heavy_ball_parameters",
+    "nesterov_strongly_convex_momentum", "heavy_ball_spectral_radius",
+]
+
+
+def _momentum_value(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a real number; got {value!r}")
+    beta = float(value)
+    if not (np.isfinite(beta) and 0.0 <= beta < 1.0):
+        raise ValueError(f"{name} must lie in [0, 1); got {value!r}")
+    return beta
+
+
+def _divergence_options(on_divergence, divergence_threshold):
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
+    return positive_number(divergence_threshold, "divergence_threshold")
+
+
+def _two_step_method(objective, start, step_size, num_steps, momentum_at, *, evaluate_at_lookahead,
+                     name, on_divergence, divergence_threshold):
+    """Shared loop of heavy ball and Nesterov.
+
+    With x_{-1} = x_0, the iterates are
+    heavy ball: x_{k+1} = x_k - a grad f(x_k) + b_k (x_k - x_{k-1});
+    Nesterov:   y_k = x_k + b_k (x_k - x_{k-1}), x_{k+1} = y_k - a grad f(y_k).
+    """
+    x0 = as_point(start, "start", objective.dim)
+    alpha = positive_number(step_size, "step_size")
+    num_steps = count(num_steps, "num_steps")
+    threshold = _divergence_options(on_divergence, divergence_threshold)
+
+    points = np.empty((num_steps + 1, x0.size))
+    points[0] = x0
+    previous = x0
+    last, diverged = num_steps, False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(num_steps):
+            x = points[k]
+            beta = momentum_at(k)
+            if evaluate_at_lookahead:
+                y = x + beta * (x - previous)
+                nxt = y - alpha * objective.gradient(y)
+            else:
+                nxt = x - alpha * objective.gradient(x) + beta * (x - previous)
+            dist = np.linalg.norm(nxt - x0)
+            if not np.isfinite(dist) or dist > threshold:
+                if on_divergence == "raise":
+                    raise DivergenceError(
+                        f"{name} diverged at step {k + 1} with step size {alpha:g} and momentum "
+                        f"{beta:g}: the iterate is more than {threshold:g} from the start."
+                    )
+                last, diverged = k, True
+                break
+            previous = x
+            points[k + 1] = nxt
+    points = points[: last + 1]
+    times = np.sqrt(alpha) * np.arange(last + 1, dtype=float)
+    values = np.asarray(objective.value(points), dtype=float).reshape(-1)
+    return Trajectory(times=times, points=points, values=values, method=name, diverged=diverged)
+
+
+def heavy_ball(
+    objective: Objective,
+    start,
+    step_size: float,
+    momentum: float,
+    num_steps: int,
+    *,
+    on_divergence: str = "raise",
+    divergence_threshold: float = DEFAULT_DIVERGENCE_THRESHOLD,
+) -> Trajectory:
+    r"""Polyak's heavy-ball method, x_{k+1} = x_k - alpha grad f(x_k) + beta (x_k - x_{k-1}).
+
+    The method starts at rest: x_{-1} = x_0, so the first step is a gradient step.
+
+    Parameters
+    ----------
+    objective : Objective
+        The function to minimise.
+    start : array_like, shape (d,)
+        x_0; must be finite.
+    step_size : float
+        alpha > 0.
+    momentum : float
+        beta in [0, 1); beta = 0 is gradient descent.
+    num_steps : int
+        Number of updates K; the trajectory has K + 1 points.
+    on_divergence : {"raise", "stop"}
+        What to do when an iterate's distance from the start exceeds
+        ``divergence_threshold`` (or is not finite), as in
+        :func:`gdflow.descent.gradient_descent`.
+    divergence_threshold : float
+        See ``on_divergence``.
+
+    Returns
+    -------
+    Trajectory
+        ``times[k] = k sqrt(alpha)``: with alpha = h^2 and beta = 1 - gamma h the
+        method discretises theta'' + gamma theta' + grad f(theta) = 0 with time step h.
+
+    Examples
+    --------
+    >>> from gdflow.problems import Quadratic
+    >>> q = Quadratic([[1.0]])
+    >>> heavy_ball(q, [1.0], 0.5, 0.5, 2).points[:, 0]
+    array([1. , 0.5, 0. ])
+    """
+    beta = _momentum_value(momentum, "momentum")
+    return _two_step_method(objective, start, step_size, num_steps, lambda k: beta,
+                            evaluate_at_lookahead=False, name="heavy ball",
+                            on_divergence=on_divergence, divergence_threshold=divergence_threshold)
+
+
+def nesterov(
+    objective: Objective,
+    start,
+    step_size: float,
+    num_steps: int,
+    *,
+    momentum: float | None = None,
+    on_divergence: str = "raise",
+    divergence_threshold: float = DEFAULT_DIVERGENCE_THRESHOLD,
+) -> Trajectory:
+    r"""Nesterov's accelerated gradient method.
+
+    y_k = x_k + beta_k (x_k - x_{k-1}) and x_{k+1} = y_k - s grad f(y_k), with x_{-1} = x_0.
+
+    Parameters
+    ----------
+    objective : Objective
+        The function to minimise.
+    start : array_like, shape (d,)
+        x_0; must be finite.
+    step_size : float
+        s > 0; the theory asks for s <= 1/L.
+    num_steps : int
+        Number of updates K; the trajectory has K + 1 points.
+    momentum : float, optional
+        ``None`` (default) uses the schedule beta_k = (k - 1)/(k + 2) for k >= 1
+        (beta_0 is irrelevant because x_{-1} = x_0), the form studied by Su, Boyd
+        and Candes for convex f; written for the step that produces y_{k+1} it is
+        k/(k + 3). A number beta in [0, 1) uses that constant, e.g.
+        (sqrt(kappa) - 1)/(sqrt(kappa) + 1) for a strongly convex f.
+    on_divergence, divergence_threshold
+        As in :func:`gdflow.descent.gradient_descent`.
+
+    Returns
+    -------
+    Trajectory
+        The points x_k, at times ``times[k] = k sqrt(s)`` (the clock of the
+        equation X'' + (3/t) X' + grad f(X) = 0).
+
+    Examples
+    --------
+    >>> from gdflow.problems import Quadratic
+    >>> q = Quadratic([[1.0]])
+    >>> nesterov(q, [1.0], 0.5, 3).points[:, 0]
+    array([1.     , 0.5    , 0.25   , 0.09375])
+    """
+    if momentum is None:
+        def schedule(k: int) -> float:
+            return max(k - 1, 0) / (k + 2)
+        name = "Nesterov (k-1)/(k+2)"
+    else:
+        beta = _momentum_value(momentum, "momentum")
+        schedule = lambda k: beta  # noqa: E731
+        name = "Nesterov, constant momentum"
+    return _two_step_method(objective, start, step_size, num_steps, schedule,
+                            evaluate_at_lookahead=True, name=name,
+                            on_divergence=on_divergence, divergence_threshold=divergence_threshold)
+
+
+def optimal_heavy_ball_parameters(smoothness: float, strong_convexity: float) -> tuple[float, float]:
+    r"""Polyak's tuning for quadratics with spectrum in [mu, L].
+
+    alpha = 4/(sqrt(L) + sqrt(mu))^2 and beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2.
+
+    Examples
+    --------
+    >>> optimal_heavy_ball_parameters(25.0, 1.0)
+    (0.1111111111111111, 0.4444444444444444)
+    """
+    L = positive_number(smoothness, "smoothness")
+    mu = positive_number(strong_convexity, "strong_convexity")
+    if mu > L:
+        raise ValueError(f"strong_convexity ({mu:g}) cannot exceed smoothness ({L:g})")
+    alpha = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
+    root = np.sqrt(L / mu)
+    beta = ((root - 1.0) / (root + 1.0)) ** 2
+    return float(alpha), float(beta)
+
+
+def nesterov_strongly_convex_momentum(condition_number: float) -> float:
+    """The constant momentum (sqrt(kappa) - 1)/(sqrt(kappa) + 1) used with step 1/L.
+
+    Examples
+    --------
+    >>> nesterov_strongly_convex_momentum(9.0)
+    0.5
+    """
+    kappa = positive_number(condition_number, "condition_number")
+    if kappa < 1:
+        raise ValueError(f"condition_number must be at least 1; got {kappa:g}")
+    root = np.sqrt(kappa)
+    return float((root - 1.0) / (root + 1.0))
+
+
+def heavy_ball_spectral_radius(step_curvature, momentum):
+    r"""Largest root modulus of z^2 - (1 + beta - alpha lambda) z + beta = 0.
+
+    The heavy ball on f = lambda x^2 / 2 obeys x_{k+1} = (1 + beta - alpha lambda) x_k - beta x_{k-1},
+    whose solutions are combinations of the powers of these roots. Arguments
+    (alpha lambda and beta) broadcast.
+
+    Examples
+    --------
+    >>> float(heavy_ball_spectral_radius(1.0, 0.0))
+    0.0
+    """
+    a = np.asarray(step_curvature, dtype=float)
+    b = np.asarray(momentum, dtype=float)
+    trace = 1.0 + b - a
+    disc = np.sqrt((trace**2 - 4.0 * b).astype(complex))
+    return np.maximum(np.abs((trace + disc) / 2.0), np.abs((trace - disc) / 2.0))

@@ -1,0 +1,18 @@
+from gdflow import claims
+
+
+def all_pass(checks):
+    return all(c.passed for c in checks)
+
+
+def test_m01_passes_and_fails_on_a_wrong_rate():
+    assert all_pass(claims.run("M01"))
+    assert not all_pass(claims.run("M01", claimed_rates={"Gradient descent, η = 1/L": 0.9}))
+    # Claiming the accelerated rate for Nesterov's method with the heavy ball's factor fails too.
+    assert not all_pass(claims.run("M01", claimed_rates={"Nesterov, step 1/L": 0.8}))
+
+
+def test_m02_passes_and_fails_on_a_wrong_exponent():
+    assert all_pass(claims.run("M02"))
+    assert not all_pass(claims.run("M02", claimed_exponents={"Nesterov, step 1/L": 1.0}))
+    assert not all_pass(claims.run("M02", claimed_exponents={"Gradient descent, η = 1/L": 0.5}))

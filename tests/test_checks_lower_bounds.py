@@ -1,0 +1,43 @@
+"""Claims of the lower-bounds chapter: pass with defaults, fail when the claim is violated."""
+
+import numpy as np
+import pytest
+
+from gdflow import claims
+from gdflow.checks import lower_bounds as lb
+from gdflow.descent import gradient_descent
+
+
+def _all_pass(checks):
+    return all(c.passed for c in checks)
+
+
+@pytest.mark.parametrize("claim_id", ["A09", "A10", "A15"])
+def test_claim_holds_with_defaults(claim_id):
+    checks = claims.run(claim_id)
+    assert _all_pass(checks), [c.describe() for c in checks]
+
+
+def test_a09_fails_on_too_large_instances():
+    # the formula with R of a much larger instance is not a valid lower bound
+    assert not _all_pass(claims.run("A09", steps=(1, 2, 4, 8), dimension=lambda k: 16 * k + 1))
+
+
+def test_a10_fails_on_matched_instances():
+    # with the theorem's own dimensions the formula does hold
+    checks = claims.run("A10", large_dim=3, small_dim=129, steps=(1, 2, 4, 8, 16, 32, 64))
+    assert not any(c.passed for c in checks)
+
+
+def test_a15_fails_for_a_start_off_zero():
+    def shifted(q, x0, k):
+        start = x0.copy()
+        start[-1] = 1.0
+        return gradient_descent(q, start, 1.0, k)
+    assert not _all_pass(claims.run("A15", method=shifted))
+
+
+def test_matched_gaps_shape():
+    g = lb.gaps_on_matched_instances((1, 3))
+    assert set(g) == {"descent", "nesterov", "bound"}
+    assert np.all(g["descent"] >= g["bound"])

@@ -1,0 +1,48 @@
+"""Claims of the Nesterov chapter: pass with defaults, fail when the claim is violated."""
+
+import numpy as np
+import pytest
+
+from gdflow import claims
+from gdflow.checks import nesterov as nes
+
+
+def _all_pass(checks):
+    return all(c.passed for c in checks)
+
+
+@pytest.mark.parametrize("claim_id", ["A04", "A05", "A06", "A07", "A08"])
+def test_claim_holds_with_defaults(claim_id):
+    checks = claims.run(claim_id)
+    assert _all_pass(checks), [c.describe() for c in checks]
+
+
+def test_a04_fails_with_wrong_clock():
+    # identifying x_k with X(k s) instead of X(k sqrt(s))
+    assert not _all_pass(claims.run("A04", time_scale=1.5))
+
+
+def test_a05_fails_with_smaller_constant():
+    assert not _all_pass(claims.run("A05", constant=0.25))
+
+
+def test_a06_fails_with_wrong_curvature():
+    assert not _all_pass(claims.run("A06", assumed_curvature=1.1))
+
+
+def test_a07_fails_with_too_large_step():
+    assert not _all_pass(claims.run("A07", step_factor=2.5))
+
+
+def test_a07_fails_with_smaller_constant():
+    assert not _all_pass(claims.run("A07", constant=0.1))
+
+
+def test_a08_fails_without_momentum():
+    checks = claims.run("A08", momentum=0.0, condition_numbers=(10.0, 100.0, 1000.0))
+    assert not _all_pass(checks)
+
+
+def test_iterations_grow_like_sqrt_kappa():
+    counts = nes.iterations_to_accuracy((100.0, 10000.0))
+    assert 5 < counts[1] / counts[0] < 12
