@@ -182,8 +182,15 @@ RAW_MATH_JS = r"""() => {
     const t = n.textContent;
     if (/\\\(|\\\)|\\\[|\\\]|\$\$/.test(t)) bad.push(t.trim().slice(0, 80));
   }
-  return {bad, errors: document.querySelectorAll('mjx-merror').length,
-          typeset: document.querySelectorAll('mjx-container').length};
+  // An undefined macro (a typo such as \lnq) is not an error for MathJax: it prints the
+  // macro's name in red. Read the name back from the glyph classes (mjx-c5C is '\\').
+  const undefinedMacros = [...document.querySelectorAll('mjx-mtext')]
+    .filter(e => (e.getAttribute('style') || '').includes('red') && e.querySelector('mjx-c.mjx-c5C'))
+    .map(e => [...e.querySelectorAll('mjx-c')]
+      .map(c => String.fromCodePoint(parseInt((c.className.match(/mjx-c([0-9A-F]+)/) || [0, '3F'])[1], 16)))
+      .join(''));
+  return {bad, errors: document.querySelectorAll('mjx-merror').length + undefinedMacros.length,
+          undefined: undefinedMacros, typeset: document.querySelectorAll('mjx-container').length};
 }"""
 
 BOXES_JS = r"""() => {
