@@ -147,6 +147,16 @@ class LatexBookLayout(SphinxPostTransform):
         from sphinx import addnodes
         from sphinx_proof.nodes import proof_node
 
+        # sphinx-proof finds a statement's chapter (for its number and its \\label) by
+        # looking for the chapter's title among the section's names. Smart quotes make
+        # the title "Nesterov’s ..." while the name keeps "nesterov's ...": the chapter
+        # is not found, its statements print unnumbered and references to them break.
+        for node in self.document.findall(_nodes.section):
+            docname = node.get("docname")
+            title = self.env.titles.get(docname) if docname else None
+            if title is not None and title.astext().lower() not in node["names"]:
+                node["names"].append(title.astext().lower())
+
         for node in list(self.document.findall(proof_node)):
             body = []
             for child in node.children:
