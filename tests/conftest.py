@@ -1,4 +1,5 @@
-"""Shared fixtures: one build of the book per test session, reused by every test that reads it."""
+"""Shared fixtures: one build of the book per test session, reused by every test that reads it,
+and a fresh axis in the book style for the plot-helper tests."""
 
 from __future__ import annotations
 
@@ -25,6 +26,22 @@ def book_output(tmp_path_factory) -> Path:
 def site(book_output) -> Path:
     """The built website's root folder (``_build/html``)."""
     return book_output / "_build" / "html"
+
+
+@pytest.fixture
+def ax():
+    """An Agg axis in the book style, closed after the test."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gdflow import plotting
+
+    plotting.use_book_style()
+    fig, axis = plt.subplots()
+    yield axis
+    plt.close(fig)
 
 
 # --- Delivery: system tools, the PDF build ------------------------------------------------

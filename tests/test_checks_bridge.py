@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import bridge
 
@@ -13,11 +14,7 @@ CLAIMS = ["C20", "C21", "C22", "C23", "C24"]
 
 @pytest.mark.parametrize("claim_id", CLAIMS)
 def test_claim_holds_with_defaults(claim_id):
-    checks = claims.run(claim_id)
-    assert checks, "a claim must produce at least one check"
-    for check in checks:
-        assert check.passed, check.describe()
-        assert check.why_tolerance
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("claim_id, options", [
@@ -32,11 +29,7 @@ def test_claim_holds_with_defaults(claim_id):
     ("C24", dict(concave_curvature=1.0)),
 ])
 def test_claim_fails_when_violated(claim_id, options):
-    checks = claims.run(claim_id, **options)
-    assert not all(c.passed for c in checks)
-    with pytest.raises(claims.ClaimViolation):
-        for c in checks:
-            c.assert_holds()
+    assert_claim_fails(claim_id, **options)
 
 
 def test_claims_are_registered_with_labels():

@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import comparison
 
 
 @pytest.mark.parametrize("claim_id", ["C25", "C26"])
 def test_claim_holds_with_defaults(claim_id):
-    for check in claims.run(claim_id):
-        assert check.passed, check.describe()
-        assert check.why_tolerance
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("claim_id, options", [
@@ -21,11 +20,7 @@ def test_claim_holds_with_defaults(claim_id):
     ("C26", dict(claimed_rate="mu/kappa")),
 ])
 def test_claim_fails_when_violated(claim_id, options):
-    checks = claims.run(claim_id, **options)
-    assert not all(c.passed for c in checks)
-    with pytest.raises(claims.ClaimViolation):
-        for c in checks:
-            c.assert_holds()
+    assert_claim_fails(claim_id, **options)
 
 
 def test_claimed_rate_must_be_known():
@@ -50,3 +45,21 @@ def test_two_mode_quadratic_constants():
     q = comparison.two_mode_quadratic(2.0, 8.0)
     assert q.strong_convexity == 2.0 and q.smoothness == 8.0
     np.testing.assert_allclose(q.minimizer, 0.0)
+
+
+def test_fit_error_bounds_cover_the_measured_fit_errors_and_are_small():
+    rows = comparison.measure_decay_exponents(comparison.default_step_sizes())
+    for r in rows:
+        e_d, e_g = comparison.fit_error_bounds(r)
+        assert abs(r.distance - r.predicted) <= e_d
+        assert abs(r.gap - 2 * r.predicted) <= e_g + 2 * e_d
+    # Where the other mode decays much faster the bound is at rounding level ...
+    assert max(comparison.fit_error_bounds(r)[0] for r in rows[:4]) < 1e-10
+    # ... and near the cap, where both modes are slow, it stays below 1e-3.
+    assert comparison.fit_error_bounds(rows[4])[0] < 1e-3
+
+
+def test_c25_small_step_ratio_fails_for_a_claimed_factor_just_off_one():
+    # The slack is about eta*mu = 1e-3, so a claimed factor 1.01 already fails.
+    checks = claims.run("C25", claimed_factor=1.01)
+    assert [c.passed for c in checks if "GF f-gap exponent / GD" in c.quantity] == [False]

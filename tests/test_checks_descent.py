@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import descent as checks
 from gdflow.examples import logistic_problem
@@ -21,12 +22,7 @@ def holds(results) -> bool:
 
 @pytest.mark.parametrize("claim_id", ALL)
 def test_claim_holds_with_defaults(claim_id):
-    results = claims.run(claim_id)
-    assert results, f"{claim_id} returned no checks"
-    for c in results:
-        assert c.claim == claim_id
-        assert c.why_tolerance, f"{claim_id}: a check without a justified tolerance"
-        c.assert_holds()
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("claim_id", ALL)
@@ -55,7 +51,7 @@ def test_claim_points_at_a_statement(claim_id):
     ("C10", {"claimed_threshold": 1.8}),
 ])
 def test_claim_fails_when_violated(claim_id, options):
-    assert not holds(claims.run(claim_id, **options))
+    assert_claim_fails(claim_id, **options)
 
 
 def test_c09_fails_on_a_non_quadratic():
@@ -160,3 +156,24 @@ def test_every_statement_of_the_chapter_is_checked_or_exempt():
     assert len(labels) >= 10
     covered = {spec.label for spec in claims.registry().values()} | set(claims.exemptions())
     assert sorted(set(labels) - covered) == []
+
+
+def test_c05_quadratic_hessian_is_measured_to_rounding():
+    # The quadratic's Hessian is assembled from gradient differences, so a claimed mu only
+    # 1e-4 above the curvature already fails that check while the pairs check still passes.
+    results = [c for c in claims.run("C05", mu_factor=1.0001) if "random quadratic" in c.quantity]
+    eig = next(c for c in results if "eigenvalue" in c.quantity)
+    assert not eig.passed
+    assert abs(eig.observed - 1.0) < 1e-12  # random_quadratic's smallest eigenvalue is 1
+
+
+def test_finite_difference_hessians_recover_a_quadratic_and_validate():
+    rng = np.random.default_rng(0)
+    q = Quadratic(np.array([[4.0, 1.0, 0.0], [1.0, 3.0, -1.0], [0.0, -1.0, 2.0]]), b=np.ones(3))
+    hess, grad_size = checks.finite_difference_hessians(q, rng.uniform(-5, 5, size=(7, 3)))
+    assert hess.shape == (7, 3, 3) and grad_size > 0
+    np.testing.assert_allclose(hess, np.broadcast_to(q.A, hess.shape), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="points must have shape"):
+        checks.finite_difference_hessians(q, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="step"):
+        checks.finite_difference_hessians(q, np.zeros((4, 3)), step=0.0)

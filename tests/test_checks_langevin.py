@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from claimtest import assert_claim_holds
 from gdflow import claims
 from gdflow.checks.langevin import (check_ula_variance, double_well_samples, false_failure_bound,
                                     gibbs_density, gibbs_probabilities, steps_to_stationarity,
@@ -23,8 +24,7 @@ from gdflow.problems import DoubleWell, ScalarQuadratic
 
 @pytest.mark.parametrize("claim_id", ["C30", "S01", "S02"])
 def test_defaults_pass(claim_id):
-    checks = claims.run(claim_id)
-    assert checks and all(c.passed for c in checks), [c.describe() for c in checks]
+    assert_claim_holds(claim_id)
 
 
 @pytest.mark.parametrize("wrong_beta", [8.0, 3.2])

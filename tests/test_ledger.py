@@ -55,3 +55,12 @@ def test_ledger_fails_on_a_failed_row():
     with pytest.raises(ClaimViolation, match="1 ledger row"):
         ledger.assert_all_pass(good + [bad])
     assert "**FAIL**" in ledger.ledger_markdown([bad])
+
+
+def test_every_claim_is_named_in_a_claim_test():
+    # Each claim's must-fail case lives in tests/test_checks_<chapter>.py and names the
+    # claim id; a new claim registered without such a test is caught here.
+    tests = Path(__file__).resolve().parent
+    text = "\n".join(p.read_text(encoding="utf-8") for p in tests.glob("test_checks_*.py"))
+    unnamed = [cid for cid in claims.registry() if not re.search(rf"[\"']{cid}[\"']", text)]
+    assert not unnamed, f"claims with no test naming them: {unnamed}"

@@ -4,6 +4,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from gdflow import examples, gradient_descent, plotting  # noqa: E402
 
@@ -33,3 +34,28 @@ def test_contours_and_path():
     plotting.plot_path(ax, traj, label="GD")
     assert ax.lines[-1].get_xdata().shape == (11,)
     plt.close(fig)
+
+
+def test_plot_against_bounds_pairs_or_follows_the_measured_colours(ax):
+    k = np.arange(1, 6)
+    measured = {"a": 1.0 / k**2, "b": 0.5 / k**2}
+    bounds = {"A": 1.0 / k, "B": 0.5 / k}
+    plotting.plot_against_bounds(ax, k, measured, bounds)
+    assert [line.get_color() for line in ax.lines] == list(plotting.PALETTE[:2]) * 2
+    assert [line.get_linestyle() for line in ax.lines] == ["-", "-", "--", "--"]
+    assert ax.get_xlabel() == r"iteration $k$" and ax.get_xscale() == "linear"
+    ax.clear()
+    marks = {"attained": ([1, 2], [1.0, 0.25])}
+    plotting.plot_against_bounds(ax, k, measured, bounds, bound_colors="next", markers=marks)
+    assert [line.get_color() for line in ax.lines[2:4]] == list(plotting.PALETTE[2:4])
+    assert ax.lines[4].get_marker() == "o" and ax.lines[4].get_color() == plotting.PALETTE[-1]
+
+
+def test_plot_against_bounds_older_keywords_and_bad_colours(ax):
+    k = np.arange(1, 6)
+    plotting.plot_against_bounds(ax, k, {"a": 1.0 / k}, {"A": 2.0 / k, "B": 3.0 / k},
+                                 loglog=True, pair_colors=False)
+    assert ax.get_xscale() == "log"
+    assert [line.get_color() for line in ax.lines[1:]] == list(plotting.PALETTE[1:3])
+    with pytest.raises(ValueError, match="bound_colors"):
+        plotting.plot_against_bounds(ax, k, {"a": k}, {}, bound_colors="blue")

@@ -4,20 +4,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from gdflow import plotting
 from gdflow.trajectory import Trajectory
-
-
-@pytest.fixture
-def ax():
-    plotting.use_book_style()
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 def test_reparametrized_paths_draws_every_path_with_its_style(ax):

@@ -20,14 +20,6 @@ XLIM, YLIM = FRAME
 
 
 @pytest.fixture
-def ax():
-    plotting.use_book_style()
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
-
-
-@pytest.fixture
 def bowl():
     return ill_conditioned_bowl()
 

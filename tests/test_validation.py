@@ -35,3 +35,50 @@ def test_symmetric_matrix_forgives_rounding_only():
     S[0, 1] += 1e-3
     with pytest.raises(ValueError, match="not symmetric"):
         symmetric_matrix(S)
+
+
+def test_positive_array_and_step_counts():
+    from gdflow._validation import positive_array, step_counts
+
+    assert positive_array([1, 2], "x").dtype == float
+    with pytest.raises(ValueError, match="x must be positive and finite on a log scale; got"):
+        positive_array([1.0, 0.0], "x", purpose=" on a log scale")
+    assert step_counts(np.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
+    with pytest.raises(ValueError, match=r"k must be an integer .* >= 1"):
+        step_counts([0, 1], minimum=1)
+    with pytest.raises(ValueError, match="integer"):
+        step_counts(1.5)
+    with pytest.raises(ValueError, match="finite number"):
+        step_counts("a")
+
+
+def test_sample_times():
+    from gdflow._validation import sample_times
+
+    assert sample_times(2.0).tolist() == [2.0]
+    for bad, message in (([], "empty"), ([np.nan], "finite"), ([1.0, 0.5], "non-decreasing"),
+                         ([-1.0], "non-negative")):
+        with pytest.raises(ValueError, match=message):
+            sample_times(bad)
+
+
+def test_step_schedule_and_divergence_mode():
+    from gdflow._validation import divergence_mode, step_schedule
+
+    assert step_schedule(0.5)(7) == 0.5
+    assert step_schedule(lambda k: 1.0 / (k + 1))(1) == 0.5
+    with pytest.raises(ValueError, match=r"step_size\(1\) must be positive"):
+        step_schedule(lambda k: 1.0 - k)(1)
+    with pytest.raises(ValueError, match="step_size must be positive"):
+        step_schedule(-1.0)
+    assert divergence_mode("stop") == "stop"
+    with pytest.raises(ValueError, match="on_divergence must be 'raise' or 'stop'"):
+        divergence_mode("ignore")
+
+
+def test_old_private_names_remain_for_other_branches():
+    """``descent._step_schedule`` and ``flow._times`` were imported across modules before."""
+    from gdflow import _validation, descent, flow
+
+    assert descent._step_schedule is _validation.step_schedule
+    assert flow._times is _validation.sample_times

@@ -2,13 +2,23 @@
 
 The package reads as a pipeline:
 
-- :mod:`gdflow.problems` -- objectives with their constants (L, mu, minimiser);
-- :mod:`gdflow.descent` and :mod:`gdflow.flow` -- discrete methods and continuous
-  flows, both returning a :class:`~gdflow.trajectory.Trajectory` on a shared time axis;
-- :mod:`gdflow.theory` -- the theorems' right-hand sides;
+- :mod:`gdflow.problems` and :mod:`gdflow.examples` -- objectives with their
+  constants (L, mu, minimiser), and the instances the chapters share;
+- :mod:`gdflow.descent`, :mod:`gdflow.implicit` (backward Euler, proximal point),
+  :mod:`gdflow.natural` and :mod:`gdflow.langevin` -- discrete methods, and
+  :mod:`gdflow.flow` -- continuous flows, all returning a
+  :class:`~gdflow.trajectory.Trajectory` on a shared time axis;
+- :mod:`gdflow.theory` -- the theorems' right-hand sides, and
+  :mod:`gdflow.lyapunov` -- what a flow dissipates;
 - :mod:`gdflow.measure` -- fitted rates and orders;
-- :mod:`gdflow.claims` -- checks that compare measurement with theory and fail loudly;
+- :mod:`gdflow.claims` -- checks that compare measurement with theory and fail
+  loudly; :mod:`gdflow.checks` holds them, one module per chapter, and
+  :mod:`gdflow.ledger` runs them all;
 - :mod:`gdflow.plotting` -- figures, drawn on an axis you pass in.
+
+Shared machinery, private to the package: ``_validation`` (input checks),
+``_iterate`` (the loop of the one-step methods, with divergence detection) and
+``_integrate`` (the ODE solve of the flows).
 """
 
 from .claims import Check, ClaimViolation

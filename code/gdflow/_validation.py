@@ -2,13 +2,22 @@
 
 Errors name the argument and the problem so that a reader who passes bad input
 learns what to change, instead of meeting a NaN or an overflow warning later.
+
+Scalars: :func:`positive_number`, :func:`nonnegative_number`, :func:`count`.
+Arrays: :func:`as_point`, :func:`symmetric_matrix`, :func:`positive_array`,
+:func:`step_counts`, :func:`sample_times`.
+Run options: :func:`step_schedule`, :func:`divergence_mode`.
 """
 
 from __future__ import annotations
 
 import numbers
+from typing import Callable, Union
 
 import numpy as np
+
+#: A step size: a positive number eta, or a schedule ``k -> eta_k``.
+StepSize = Union[float, Callable[[int], float]]
 
 
 def as_point(theta, name: str = "start", dim: int | None = None) -> np.ndarray:
@@ -86,3 +95,57 @@ def symmetric_matrix(matrix, name: str = "A", *, positive_definite: bool = False
                 f"{name} is not positive definite: its smallest eigenvalue is {lam_min:.3g}"
             )
     return arr
+
+
+def positive_array(values, name: str, *, purpose: str = "") -> np.ndarray:
+    """Return ``values`` as a float array whose entries are all finite and > 0.
+
+    ``purpose`` is appended to the message (e.g. " to be fitted on a log scale").
+    """
+    arr = np.asarray(values, dtype=float)
+    if np.any(~np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must be positive and finite{purpose}; got {values!r}")
+    return arr
+
+
+def step_counts(k, name: str = "k", minimum: int = 0) -> np.ndarray:
+    """Return step counts ``k`` (a number or an array) as floats, checking they are integers >= ``minimum``.
+
+    Integral floats such as ``3.0`` are accepted, so that ``np.arange`` output
+    of any dtype can be passed.
+    """
+    arr = np.asarray(k)
+    if not np.issubdtype(arr.dtype, np.number) or np.any(~np.isfinite(arr)):
+        raise ValueError(f"{name} must be a finite number or array of numbers; got {k!r}")
+    if np.any(arr < minimum) or np.any(arr != np.round(arr)):
+        raise ValueError(f"{name} must be an integer (or array of integers) >= {minimum}; got {k!r}")
+    return arr.astype(float)
+
+
+def sample_times(times, name: str = "times") -> np.ndarray:
+    """Return ``times`` as a non-empty 1-D array of finite, non-negative, non-decreasing floats."""
+    t = np.asarray(times, dtype=float).reshape(-1)
+    if t.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(t)):
+        raise ValueError(f"{name} must be finite")
+    if t[0] < 0 or np.any(np.diff(t) < 0):
+        raise ValueError(f"{name} must be non-negative and non-decreasing")
+    return t
+
+
+def step_schedule(step_size: StepSize) -> Callable[[int], float]:
+    """Return ``k -> eta_k`` for a fixed positive step or a schedule, checking every value it gives."""
+    if callable(step_size):
+        def schedule(k: int) -> float:
+            return positive_number(step_size(k), f"step_size({k})")
+        return schedule
+    eta = positive_number(step_size, "step_size")
+    return lambda k: eta
+
+
+def divergence_mode(on_divergence) -> str:
+    """Return ``on_divergence`` if it is ``"raise"`` or ``"stop"``, else raise ``ValueError``."""
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
+    return on_divergence

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Callable, Union
-
-import numpy as np
-
-from ._validation import as_point, count, positive_number
+from . import _iterate
+from ._validation import StepSize, step_schedule
 from .problems import Objective
-from .trajectory import DivergenceError, Trajectory
+from .trajectory import Trajectory
 
 __all__ = ["gradient_descent", "DEFAULT_DIVERGENCE_THRESHOLD"]
-
-StepSize = Union[float, Callable[[int], float]]
 
 #: An iterate farther than this from the start has diverged. Far below the
 #: float overflow point, so divergence is caught before any overflow warning.
 DEFAULT_DIVERGENCE_THRESHOLD = 1e100
 
-
-def _step_schedule(step_size: StepSize) -> Callable[[int], float]:
-    if callable(step_size):
-        def schedule(k: int) -> float:
-            return positive_number(step_size(k), f"step_size({k})")
-        return schedule
-    eta = positive_number(step_size, "step_size")
-    return lambda k: eta
+# Kept for code written against earlier versions, which imported the schedule
+# helper from here; it now lives in :mod:`gdflow._validation`.
+_step_schedule = step_schedule
 
 
 def gradient_descent(
@@ -69,36 +59,8 @@ def gradient_descent(
     >>> gradient_descent(q, [1.0], 0.5, 2).points[:, 0]
     array([1.  , 0.5 , 0.25])
     """
-    x = as_point(start, "start", objective.dim)
-    num_steps = count(num_steps, "num_steps")
-    schedule = _step_schedule(step_size)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
-    threshold = positive_number(divergence_threshold, "divergence_threshold")
-
-    points = np.empty((num_steps + 1, x.size))
-    times = np.zeros(num_steps + 1)
-    points[0] = x
-    last = num_steps
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(num_steps):
-            eta = schedule(k)
-            nxt = points[k] - eta * objective.gradient(points[k])
-            dist = np.linalg.norm(nxt - x)
-            if not np.isfinite(dist) or dist > threshold:
-                if on_divergence == "raise":
-                    raise DivergenceError(
-                        f"gradient descent diverged at step {k + 1} with step size {eta:g}: "
-                        f"the iterate is more than {threshold:g} from the start. "
-                        "A smaller step size (below 2/L) avoids this."
-                    )
-                last, diverged = k, True
-                break
-            points[k + 1] = nxt
-            times[k + 1] = times[k] + eta
-    points, times = points[: last + 1], times[: last + 1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = np.asarray(objective.value(points), dtype=float).reshape(-1)
-    return Trajectory(times=times, points=points, values=values,
-                      method="gradient descent", diverged=diverged)
+    run = _iterate.prepare_run(objective, start, step_size, num_steps, on_divergence,
+                               divergence_threshold)
+    return _iterate.iterate(objective, run, lambda x, eta: x - eta * objective.gradient(x),
+                            method="gradient descent",
+                            hint="A smaller step size (below 2/L) avoids this.")

@@ -24,10 +24,11 @@ from typing import Callable
 import numpy as np
 from scipy import optimize
 
-from ._validation import as_point, count, positive_number
-from .descent import DEFAULT_DIVERGENCE_THRESHOLD, StepSize, _step_schedule
+from . import _iterate
+from ._validation import StepSize, as_point, positive_number
+from .descent import DEFAULT_DIVERGENCE_THRESHOLD
 from .problems import Objective, Quadratic, ScalarQuadratic
-from .trajectory import DivergenceError, Trajectory
+from .trajectory import Trajectory
 
 __all__ = ["backward_euler", "proximal_point", "backward_euler_step", "prox_step",
            "ImplicitStepError", "IMPLICIT_TOLERANCE"]
@@ -178,40 +179,15 @@ def prox_step(objective: Objective, theta, step_size: float, *,
     return _check_solved(objective, u, x, eta, tolerance, "proximal")
 
 
-def _iterate(step: Callable, method: str, objective: Objective, start, step_size: StepSize,
-             num_steps: int, on_divergence: str, divergence_threshold: float,
-             tolerance: float) -> Trajectory:
-    x = as_point(start, "start", objective.dim)
-    num_steps = count(num_steps, "num_steps")
-    schedule = _step_schedule(step_size)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
-    threshold = positive_number(divergence_threshold, "divergence_threshold")
+def _implicit_run(step: Callable, method: str, objective: Objective, start, step_size: StepSize,
+                  num_steps: int, on_divergence: str, divergence_threshold: float,
+                  tolerance: float) -> Trajectory:
+    run = _iterate.prepare_run(objective, start, step_size, num_steps, on_divergence,
+                               divergence_threshold)
     tolerance = positive_number(tolerance, "tolerance")
-
-    points = np.empty((num_steps + 1, x.size))
-    times = np.zeros(num_steps + 1)
-    points[0] = x
-    last, diverged = num_steps, False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(num_steps):
-            eta = schedule(k)
-            nxt = step(objective, points[k], eta, tolerance=tolerance)
-            dist = np.linalg.norm(nxt - x)
-            if not np.isfinite(dist) or dist > threshold:
-                if on_divergence == "raise":
-                    raise DivergenceError(
-                        f"{method} diverged at step {k + 1} with step size {eta:g}: "
-                        f"the iterate is more than {threshold:g} from the start."
-                    )
-                last, diverged = k, True
-                break
-            points[k + 1] = nxt
-            times[k + 1] = times[k] + eta
-    points, times = points[: last + 1], times[: last + 1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = np.asarray(objective.value(points), dtype=float).reshape(-1)
-    return Trajectory(times=times, points=points, values=values, method=method, diverged=diverged)
+    return _iterate.iterate(objective, run,
+                            lambda x, eta: step(objective, x, eta, tolerance=tolerance),
+                            method=method)
 
 
 def proximal_point(objective: Objective, start, step_size: StepSize, num_steps: int, *,
@@ -249,7 +225,7 @@ def proximal_point(objective: Objective, start, step_size: StepSize, num_steps: 
     >>> proximal_point(Quadratic([[1.0]]), [1.0], 1.0, 2).points[:, 0]
     array([1.  , 0.5 , 0.25])
     """
-    return _iterate(prox_step, "proximal point", objective, start, step_size, num_steps,
+    return _implicit_run(prox_step, "proximal point", objective, start, step_size, num_steps,
                     on_divergence, divergence_threshold, tolerance)
 
 
@@ -269,5 +245,5 @@ def backward_euler(objective: Objective, start, step_size: StepSize, num_steps: 
     >>> backward_euler(ScalarQuadratic(-1.0), [1.0], 0.5, 2).points[:, 0]
     array([1., 2., 4.])
     """
-    return _iterate(backward_euler_step, "backward Euler", objective, start, step_size, num_steps,
+    return _implicit_run(backward_euler_step, "backward Euler", objective, start, step_size, num_steps,
                     on_divergence, divergence_threshold, tolerance)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import count, positive_number
-from .descent import DEFAULT_DIVERGENCE_THRESHOLD, StepSize, _step_schedule
+from ._validation import StepSize, count, divergence_mode, positive_number, step_schedule
+from .descent import DEFAULT_DIVERGENCE_THRESHOLD
 from .problems import Objective
 from .trajectory import DivergenceError, Trajectory
 
@@ -145,11 +145,10 @@ def langevin(
     x0 = _starts(start, objective.dim, num_chains)
     num_steps = count(num_steps, "num_steps")
     beta = positive_number(inverse_temperature, "inverse_temperature")
-    schedule = _step_schedule(step_size)
+    schedule = step_schedule(step_size)
     every = num_steps if record_every is None else count(record_every, "record_every", minimum=1)
     every = max(every, 1)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
+    on_divergence = divergence_mode(on_divergence)
     threshold = positive_number(divergence_threshold, "divergence_threshold")
 
     recorded = [x0.copy()]

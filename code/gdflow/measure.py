@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import positive_array
+
 __all__ = ["LineFit", "fit_line", "loglog_slope", "geometric_rate", "decay_exponent"]
 
 
@@ -36,10 +38,7 @@ def fit_line(x, y) -> LineFit:
 
 
 def _positive(values, name):
-    v = np.asarray(values, dtype=float).reshape(-1)
-    if np.any(~np.isfinite(v)) or np.any(v <= 0):
-        raise ValueError(f"{name} must be positive and finite to be fitted on a log scale")
-    return v
+    return positive_array(values, name, purpose=" to be fitted on a log scale").reshape(-1)
 
 
 def loglog_slope(x, y) -> LineFit:

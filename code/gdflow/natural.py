@@ -18,14 +18,14 @@ from __future__ import annotations
 from typing import Callable, Union
 
 import numpy as np
-from scipy.integrate import solve_ivp
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from ._validation import as_point, count, positive_number, symmetric_matrix
-from .descent import DEFAULT_DIVERGENCE_THRESHOLD, StepSize, _step_schedule
-from .flow import ATOL, RTOL, SolverError, _times
+from . import _iterate
+from ._integrate import ATOL, RTOL, sample_solution
+from ._validation import StepSize, as_point, positive_number, sample_times, symmetric_matrix
+from .descent import DEFAULT_DIVERGENCE_THRESHOLD
 from .problems import Objective
-from .trajectory import DivergenceError, Trajectory
+from .trajectory import Trajectory
 
 __all__ = [
     "natural_gradient_flow", "natural_gradient_descent", "natural_direction",
@@ -124,19 +124,13 @@ def natural_gradient_flow(objective: Objective, start, times, metric: Metric, *,
     array([0.36787944, 0.36787944])
     """
     x0 = as_point(start, "start", objective.dim)
-    t = _times(times)
+    t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
     solve = _metric_solver(metric, objective.dim)
     solve(x0, objective.gradient(x0))  # validate the metric at the start before integrating
-    if t[-1] == 0:
-        points = np.repeat(x0[None, :], t.size, axis=0)
-    else:
-        sol = solve_ivp(lambda _t, y: -solve(y, objective.gradient(y)), (0.0, t[-1]), x0,
-                        method="DOP853", t_eval=t, rtol=rtol, atol=atol)
-        if sol.status != 0 or not np.all(np.isfinite(sol.y)):
-            raise SolverError(f"the natural-gradient-flow solver failed: {sol.message}")
-        points = sol.y.T
+    points = sample_solution(lambda y: -solve(y, objective.gradient(y)), x0, t, rtol=rtol,
+                             atol=atol, name="natural-gradient-flow")
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values,
                       method="natural gradient flow (solve_ivp)")
@@ -177,38 +171,12 @@ def natural_gradient_descent(
     >>> natural_gradient_descent(q, [0.0, 0.0], 1.0, 1, metric=q.A).points[-1]
     array([1., 2.])
     """
-    x = as_point(start, "start", objective.dim)
-    num_steps = count(num_steps, "num_steps")
-    schedule = _step_schedule(step_size)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
-    threshold = positive_number(divergence_threshold, "divergence_threshold")
+    run = _iterate.prepare_run(objective, start, step_size, num_steps, on_divergence,
+                               divergence_threshold)
     solve = _metric_solver(metric, objective.dim)
-
-    points = np.empty((num_steps + 1, x.size))
-    times = np.zeros(num_steps + 1)
-    points[0] = x
-    last, diverged = num_steps, False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(num_steps):
-            eta = schedule(k)
-            nxt = points[k] - eta * solve(points[k], objective.gradient(points[k]))
-            dist = np.linalg.norm(nxt - x)
-            if not np.isfinite(dist) or dist > threshold:
-                if on_divergence == "raise":
-                    raise DivergenceError(
-                        f"natural gradient descent diverged at step {k + 1} with step size "
-                        f"{eta:g}: the iterate is more than {threshold:g} from the start."
-                    )
-                last, diverged = k, True
-                break
-            points[k + 1] = nxt
-            times[k + 1] = times[k] + eta
-    points, times = points[: last + 1], times[: last + 1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = np.asarray(objective.value(points), dtype=float).reshape(-1)
-    return Trajectory(times=times, points=points, values=values,
-                      method="natural gradient descent", diverged=diverged)
+    return _iterate.iterate(objective, run,
+                            lambda x, eta: x - eta * solve(x, objective.gradient(x)),
+                            method="natural gradient descent")
 
 
 class LinearReparametrization(Objective):

@@ -3,6 +3,31 @@
 :func:`use_book_style` fixes the look every figure shares: an opaque white
 background (readable on a dark page), the Okabe-Ito colour-blind-safe palette,
 and output that is byte-identical between builds (fixed SVG ids, no dates).
+
+Contents, by the chapter that first needs them:
+
+Book style
+    :data:`PALETTE`, :data:`BOOK_RC`, :func:`use_book_style`.
+Shared by several chapters
+    :func:`plot_against_bounds` -- measured curves beside the bounds of a theorem;
+    :func:`plot_contours`, :func:`plot_path` -- a 2-D objective and a path on it.
+Gradient descent
+    :func:`plot_step_profile`, :func:`plot_growth_sweep`.
+Gradient flow
+    :func:`plot_mode_decay`.
+From descent to flow (bridge and comparison)
+    :func:`plot_order_fit`, :func:`plot_sequences`, :func:`plot_decay_curves`.
+Pictures of descent and flow
+    :func:`plot_gradient_field`, :func:`plot_flow_lines`, :func:`clip_path`,
+    :func:`plot_descent_paths`, :func:`plot_flow_deviation`,
+    :func:`plot_steep_coordinate`, :func:`draw_descent_frame`,
+    :func:`animate_descent`, :func:`offline_player`, :class:`AnimationWithFallback`.
+Natural gradient and Langevin dynamics
+    :func:`plot_reparametrized_paths`, :func:`plot_density_histogram`,
+    :func:`plot_stationary_variance`.
+
+matplotlib and the heavier gdflow modules are imported inside the helpers that
+use them, so that importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -11,7 +36,33 @@ import os
 
 import numpy as np
 
-__all__ = ["PALETTE", "use_book_style", "plot_step_profile", "plot_contours", "plot_path"]
+from ._validation import positive_number
+
+__all__ = [
+    # Book style
+    "PALETTE", "use_book_style",
+    # Shared by several chapters
+    "plot_against_bounds", "plot_contours", "plot_path",
+    # Gradient descent
+    "plot_step_profile", "plot_growth_sweep",
+    # Gradient flow
+    "plot_mode_decay",
+    # From descent to flow
+    "plot_order_fit", "plot_sequences", "plot_decay_curves",
+    # Pictures of descent and flow
+    "plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
+    "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame", "animate_descent",
+    "offline_player", "AnimationWithFallback",
+    # Natural gradient and Langevin dynamics
+    "plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance",
+    # Older name, kept for existing callers
+    "plot_against_bound",
+]
+
+
+# ---------------------------------------------------------------------------
+# Book style
+# ---------------------------------------------------------------------------
 
 #: Okabe & Ito's palette, distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -58,6 +109,132 @@ def use_book_style(formats=("svg", "png")) -> None:
         set_matplotlib_formats(*formats, metadata={"Date": None} if "svg" in formats else None)
 
 
+# ---------------------------------------------------------------------------
+# Shared by several chapters
+# ---------------------------------------------------------------------------
+
+#: Looks of the bounds in :func:`plot_against_bounds`, see its ``bound_colors``.
+_BOUND_COLORS = ("paired", "next", "grey")
+
+
+def plot_against_bounds(ax, x, measured, bounds, *, bound_x=None, bound_colors: str = "paired",
+                        markers=None, logx: bool = False, logy: bool = True,
+                        xlabel: str = r"iteration $k$", ylabel: str = "",
+                        loglog: bool | None = None, pair_colors: bool | None = None):
+    """Measured curves (solid) beside the bounds a theorem gives for them (dashed or dotted).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    x : array_like, shape (n,), or dict[str, array_like]
+        Shared x values (iteration counts k, times t), or a mapping
+        label -> x values for measured curves on their own axes.
+    measured : dict[str, array_like]
+        Label -> values, drawn solid in the book palette, one colour each.
+    bounds : dict[str, array_like]
+        Label -> values of the bounds or references, on ``bound_x`` if given,
+        else on the shared ``x``.
+    bound_x : array_like, optional
+        x values of the bounds; required when ``x`` is a mapping.
+    bound_colors : {"paired", "next", "grey"}
+        "paired": the i-th bound takes the colour of the i-th measured curve (a
+        measurement and its own bound); "next": bounds take the palette colours
+        after the measurements; both are dashed. "grey": bounds are dark then
+        light grey, dashed, dotted, dash-dotted in turn (references shared by
+        every curve).
+    markers : dict[str, tuple[array_like, array_like]], optional
+        Label -> (x values, values) drawn as hollow circles (e.g. attained worst cases).
+    logx, logy : bool
+        Logarithmic x axis (for power laws such as 1/k) and y axis (default, for decay).
+    xlabel, ylabel : str
+        Axis labels.
+    loglog, pair_colors : bool, optional
+        Older spellings of ``logx`` and of ``bound_colors`` ("paired" if True,
+        "next" if False).
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> k = np.arange(1, 5)
+    >>> ax = plot_against_bounds(ax, k, {"gap": 0.1 / k**2}, {"1/k": 1.0 / k}, logx=True)
+    >>> [line.get_linestyle() for line in ax.lines], ax.get_xscale()
+    (['-', '--'], 'log')
+    """
+    if loglog is not None:
+        logx = loglog
+    if pair_colors is not None:
+        bound_colors = "paired" if pair_colors else "next"
+    if bound_colors not in _BOUND_COLORS:
+        raise ValueError(f"bound_colors must be one of {_BOUND_COLORS}; got {bound_colors!r}")
+    separate = isinstance(x, dict)
+    shared = bound_x if bound_x is not None else (None if separate else x)
+    if bounds and shared is None:
+        raise ValueError("bounds need x values: pass bound_x when x is a mapping")
+    for i, (label, values) in enumerate(measured.items()):
+        ax.plot(x[label] if separate else x, values, color=PALETTE[i % len(PALETTE)], lw=1.6,
+                label=label)
+    grey_styles = ("--", ":", "-.")
+    offset = 0 if bound_colors == "paired" else len(measured)
+    for j, (label, values) in enumerate(bounds.items()):
+        if bound_colors == "grey":
+            color, ls = ("0.15" if j == 0 else "0.45"), grey_styles[j % len(grey_styles)]
+        else:
+            color, ls = PALETTE[(offset + j) % len(PALETTE)], "--"
+        ax.plot(shared, values, color=color, ls=ls, lw=1.2, label=label)
+    for j, (label, (mx, my)) in enumerate((markers or {}).items()):
+        # Black first: markers sit on top of the lines and must stand out from them.
+        ax.plot(mx, my, ls="none", marker="o", ms=6, mfc="none", mew=1.2,
+                color=PALETTE[(len(PALETTE) - 1 - j) % len(PALETTE)], label=label)
+    if logy:
+        ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: bool = False,
+                       logy: bool = True, xlabel: str = r"$t$", ylabel: str = ""):
+    """:func:`plot_against_bounds` with grey bounds on a time axis (its older name and defaults).
+
+    Kept for code written against earlier versions of the package.
+    """
+    return plot_against_bounds(ax, times, measured, bounds, bound_x=bound_times, bound_colors="grey",
+                               logx=logx, logy=logy, xlabel=xlabel, ylabel=ylabel)
+
+
+def plot_contours(ax, objective, xlim, ylim, *, levels=15, num: int = 200):
+    """Contour lines of a 2-D objective on the box xlim x ylim."""
+    xs = np.linspace(*xlim, num)
+    ys = np.linspace(*ylim, num)
+    X, Y = np.meshgrid(xs, ys)
+    Z = objective.value(np.stack([X, Y], axis=-1))
+    ax.contour(X, Y, Z, levels=levels, colors="0.6", linewidths=0.7)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
+    """A trajectory's first two coordinates as a polyline with markers."""
+    p = trajectory.points
+    ax.plot(p[:, 0], p[:, 1], marker=marker, ms=3, label=label, color=color, **kwargs)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent (book: chapter gradient-descent)
+# ---------------------------------------------------------------------------
+
 def plot_step_profile(ax, objective, point, smoothness=None, *, max_factor: float = 2.5, num: int = 400):
     """f(theta - eta grad f(theta)) against eta L, beside the sufficient-decrease parabola.
 
@@ -83,69 +260,32 @@ def plot_step_profile(ax, objective, point, smoothness=None, *, max_factor: floa
     return ax
 
 
-def plot_contours(ax, objective, xlim, ylim, *, levels=15, num: int = 200):
-    """Contour lines of a 2-D objective on the box xlim x ylim."""
-    xs = np.linspace(*xlim, num)
-    ys = np.linspace(*ylim, num)
-    X, Y = np.meshgrid(xs, ys)
-    Z = objective.value(np.stack([X, Y], axis=-1))
-    ax.contour(X, Y, Z, levels=levels, colors="0.6", linewidths=0.7)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    return ax
+def plot_growth_sweep(ax, step_factors, top_growth, spectral_radius=None, *, threshold: float = 2.0):
+    """Per-step growth factor of the top mode (and the whole error) against eta * lambda_max.
 
-
-def plot_path(ax, trajectory, *, label=None, color=None, marker="o", **kwargs):
-    """A trajectory's first two coordinates as a polyline with markers."""
-    p = trajectory.points
-    ax.plot(p[:, 0], p[:, 1], marker=marker, ms=3, label=label, color=color, **kwargs)
-    return ax
-
-
-# ---------------------------------------------------------------------------
-# Gradient flow (book: chap-gradient-flow)
-# ---------------------------------------------------------------------------
-
-def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: bool = False,
-                       logy: bool = True, xlabel: str = r"$t$", ylabel: str = ""):
-    """Measured curves (solid) beside the bounds or references they are compared with (dashed).
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    times : array_like, shape (n,) or mapping
-        Shared time axis, or a mapping label -> times for curves on their own axes.
-    measured : mapping label -> array, shape (n,)
-        Measured quantities, one colour each from the book palette.
-    bounds : mapping label -> array
-        Theoretical bounds, on ``bound_times`` if given, else on the shared ``times``.
-    bound_times : array_like, optional
-        Time axis of the bounds; required when ``times`` is a mapping.
-    logx : bool
-        Log scale on the time axis (for algebraic rates such as 1/t).
-    logy : bool
-        Log scale on the value axis (the default, for decay rates).
+    Marks the factor 1 (neither growth nor decay) and the stability threshold.
     """
-    styles = ("--", ":", "-.")
-    for i, (label, values) in enumerate(measured.items()):
-        t = times[label] if isinstance(times, dict) else times
-        ax.plot(t, values, color=PALETTE[i % len(PALETTE)], lw=1.6, label=label)
-    shared = bound_times if bound_times is not None else (None if isinstance(times, dict) else times)
-    for j, (label, values) in enumerate(bounds.items()):
-        if shared is None:
-            raise ValueError("bounds need a time axis: pass bound_times when times is a mapping")
-        ax.plot(shared, values, color="0.15" if j == 0 else "0.45", ls=styles[j % 3], lw=1.2,
-                label=label)
-    if logy:
-        ax.set_yscale("log")
-    if logx:
-        ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, loc="best")
+    x = np.asarray(step_factors, dtype=float)
+    ax.plot(x, np.asarray(top_growth, dtype=float), "o", ms=4, color=PALETTE[0],
+            label=r"measured, top mode: $|1-\eta\lambda_{\max}|$")
+    if spectral_radius is not None:
+        ax.plot(x, np.asarray(spectral_radius, dtype=float), "s", ms=3, mfc="none", color=PALETTE[1],
+                label=r"measured, whole error: $\rho(I-\eta A)$")
+    fine = np.linspace(0.0, x.max(), 400)
+    ax.plot(fine, np.abs(1.0 - fine), color="0.5", lw=0.8, zorder=0)
+    ax.axhline(1.0, color="0.3", lw=0.8)
+    ax.axvline(threshold, color=PALETTE[1], lw=1.0, ls=":")
+    ax.axvspan(threshold, x.max() * 1.02, color=PALETTE[1], alpha=0.08, lw=0)
+    ax.set_xlim(0.0, x.max() * 1.02)
+    ax.set_xlabel(r"$\eta\,\lambda_{\max}$")
+    ax.set_ylabel("growth factor per step")
+    ax.legend(fontsize=8, loc="upper center")
     return ax
 
+
+# ---------------------------------------------------------------------------
+# Gradient flow (book: chapter gradient-flow)
+# ---------------------------------------------------------------------------
 
 def plot_mode_decay(ax, times, modes, eigenvalues):
     """|z_i(t)| of each eigen-mode (markers) on a log scale with z_i(0) e^{-lambda_i t} (lines).
@@ -174,12 +314,10 @@ def plot_mode_decay(ax, times, modes, eigenvalues):
     ax.legend(fontsize=8, loc="lower left")
     return ax
 
-__all__ += ["plot_against_bound", "plot_mode_decay"]
 
-# --- Orders of accuracy, iterate sequences and decay curves (chapters on the bridge and comparison) ---
-
-__all__ += ["plot_order_fit", "plot_sequences", "plot_decay_curves"]
-
+# ---------------------------------------------------------------------------
+# From descent to flow (book: chapters bridge and comparison)
+# ---------------------------------------------------------------------------
 
 def plot_order_fit(ax, step_sizes, errors, *, label, color=None, marker="o", annotate=True,
                    text_offset=(6, -14)):
@@ -230,8 +368,9 @@ def plot_decay_curves(ax, curves, *, xlabel=r"time $t$", ylabel="error"):
     ax.legend(fontsize=8)
     return ax
 
-# Pictures of descent and flow on a 2-D objective (chapter "Pictures of descent
-# and flow"): vector fields, flow lines, descent paths and an animation.
+
+# ---------------------------------------------------------------------------
+# Pictures of descent and flow (book: chapter visualizations)
 # ---------------------------------------------------------------------------
 
 def _box(xlim, ylim):
@@ -258,6 +397,12 @@ def _two_dimensional(objective):
         raise ValueError(f"this picture needs a 2-D objective; got dimension {getattr(objective, 'dim', None)}")
 
 
+def _grid_count(num):
+    if isinstance(num, bool) or int(num) != num or num < 2:
+        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    return int(num)
+
+
 def plot_gradient_field(ax, objective, xlim, ylim, *, num: int = 11, normalize: bool = True,
                         color=None, **kwargs):
     """Arrows of the steepest-descent field -grad f at the centres of a ``num`` x ``num`` grid.
@@ -278,11 +423,10 @@ def plot_gradient_field(ax, objective, xlim, ylim, *, num: int = 11, normalize: 
     """
     _two_dimensional(objective)
     (x0, x1), (y0, y1) = _box(xlim, ylim)
-    if isinstance(num, bool) or int(num) != num or num < 2:
-        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    num = _grid_count(num)
     # Cell centres of a num x num partition of the box: no arrow sticks out of the frame.
-    cx = x0 + (np.arange(int(num)) + 0.5) * (x1 - x0) / int(num)
-    cy = y0 + (np.arange(int(num)) + 0.5) * (y1 - y0) / int(num)
+    cx = x0 + (np.arange(num) + 0.5) * (x1 - x0) / num
+    cy = y0 + (np.arange(num) + 0.5) * (y1 - y0) / num
     X, Y = np.meshgrid(cx, cy)
     field = -objective.gradient(np.stack([X, Y], axis=-1))
     U, V = field[..., 0], field[..., 1]
@@ -303,16 +447,14 @@ def plot_flow_lines(ax, objective, starts, t_end: float, *, num: int = 200, colo
     Only the first path gets ``label`` so a legend shows one entry. Returns ``ax``.
     """
     from .flow import gradient_flow
-    from ._validation import positive_number
 
     _two_dimensional(objective)
     pts = _starts(starts)
     t_end = positive_number(t_end, "t_end")
-    if isinstance(num, bool) or int(num) != num or num < 2:
-        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    num = _grid_count(num)
     # Sample densely where the flow is fast (early), sparsely later: a flow on a
     # bowl covers most of its path in the first 1/L units of time.
-    times = t_end * np.linspace(0.0, 1.0, int(num)) ** 2
+    times = t_end * np.linspace(0.0, 1.0, num) ** 2
     color = PALETTE[2] if color is None else color
     for i, start in enumerate(pts):
         path = gradient_flow(objective, start, times).points
@@ -521,8 +663,6 @@ class AnimationWithFallback:
 
         import matplotlib as mpl
 
-        from ._validation import positive_number
-
         dpi = positive_number(dpi, "dpi")
         fps = positive_number(fps, "fps")
         with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png"}):
@@ -543,79 +683,9 @@ class AnimationWithFallback:
         return self.text
 
 
-__all__ += ["plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
-            "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame",
-            "animate_descent", "offline_player", "AnimationWithFallback"]
-
-# --- Rates of gradient descent ----------------------------------------------------------
-
-__all__ += ["plot_against_bounds", "plot_growth_sweep"]
-
-
-def plot_against_bounds(ax, steps, measured, bounds, *, loglog: bool = False,
-                        ylabel: str = "", markers=None, pair_colors: bool = True):
-    """Measured sequences (solid) beside the bounds a theorem gives for them (dashed).
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    steps : array_like, shape (n,)
-        Iteration counts k shared by every curve.
-    measured, bounds : dict[str, array_like]
-        Label -> values of shape (n,). With ``pair_colors`` the i-th bound takes the
-        colour of the i-th measured curve (a measurement and its own bound);
-        otherwise bounds take the next colours after the measurements.
-    loglog : bool
-        Logarithmic k axis as well (for power laws); the y axis is always logarithmic.
-    markers : dict[str, tuple[array_like, array_like]], optional
-        Label -> (k values, values) drawn as hollow circles (e.g. attained worst cases).
-    pair_colors : bool
-        See ``bounds``.
-    """
-    k = np.asarray(steps, dtype=float)
-    for i, (label, values) in enumerate(measured.items()):
-        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[i % len(PALETTE)], label=label)
-    offset = 0 if pair_colors else len(measured)
-    for i, (label, values) in enumerate(bounds.items()):
-        ax.plot(k, np.asarray(values, dtype=float), color=PALETTE[(offset + i) % len(PALETTE)],
-                ls="--", lw=1.2, label=label)
-    for j, (label, (kk, vv)) in enumerate((markers or {}).items()):
-        # Black first: markers sit on top of the lines and must stand out from them.
-        ax.plot(kk, vv, ls="none", marker="o", ms=6, mfc="none", mew=1.2,
-                color=PALETTE[(len(PALETTE) - 1 - j) % len(PALETTE)], label=label)
-    ax.set_yscale("log")
-    if loglog:
-        ax.set_xscale("log")
-    ax.set_xlabel(r"iteration $k$")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    return ax
-
-
-def plot_growth_sweep(ax, step_factors, top_growth, spectral_radius=None, *, threshold: float = 2.0):
-    """Per-step growth factor of the top mode (and the whole error) against eta * lambda_max.
-
-    Marks the factor 1 (neither growth nor decay) and the stability threshold.
-    """
-    x = np.asarray(step_factors, dtype=float)
-    ax.plot(x, np.asarray(top_growth, dtype=float), "o", ms=4, color=PALETTE[0],
-            label=r"measured, top mode: $|1-\eta\lambda_{\max}|$")
-    if spectral_radius is not None:
-        ax.plot(x, np.asarray(spectral_radius, dtype=float), "s", ms=3, mfc="none", color=PALETTE[1],
-                label=r"measured, whole error: $\rho(I-\eta A)$")
-    fine = np.linspace(0.0, x.max(), 400)
-    ax.plot(fine, np.abs(1.0 - fine), color="0.5", lw=0.8, zorder=0)
-    ax.axhline(1.0, color="0.3", lw=0.8)
-    ax.axvline(threshold, color=PALETTE[1], lw=1.0, ls=":")
-    ax.axvspan(threshold, x.max() * 1.02, color=PALETTE[1], alpha=0.08, lw=0)
-    ax.set_xlim(0.0, x.max() * 1.02)
-    ax.set_xlabel(r"$\eta\,\lambda_{\max}$")
-    ax.set_ylabel("growth factor per step")
-    ax.legend(fontsize=8, loc="upper center")
-    return ax
-
-# --- Natural gradient and Langevin dynamics -------------------------------------------
-
+# ---------------------------------------------------------------------------
+# Natural gradient and Langevin dynamics (book: chapters natural-gradient, langevin)
+# ---------------------------------------------------------------------------
 
 def plot_reparametrized_paths(ax, paths, *, styles=None):
     """Paths given as point arrays (n, 2) in one coordinate system, drawn on top of each other.
@@ -664,6 +734,3 @@ def plot_stationary_variance(ax, step_ratios, sampled, stderr, curve_ratios, dis
     ax.set_ylabel("stationary variance")
     ax.legend(loc="upper left", fontsize=8)
     return ax
-
-
-__all__ += ["plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance"]

@@ -15,7 +15,7 @@ from scipy.linalg import expm
 
 from ..claims import at_least, at_most, claim, close_to
 from ..examples import logistic_problem, random_quadratic, wavy_bowl
-from ..flow import gradient_flow
+from ..flow import ATOL as FLOW_ATOL, RTOL as FLOW_RTOL, gradient_flow
 from ..lyapunov import convex_lyapunov, energy_balance
 from ..measure import decay_exponent, fit_line
 from ..problems import DoubleWell, Huber, LogisticRegression, Quadratic, RadialPower, ScalarQuadratic
@@ -247,12 +247,15 @@ def check_critical_points(*, regularization: float = 0.0, horizon: float = 1e6,
 @claim("C14", label="thm-gf-convex",
        statement="Convex f (no smoothness needed): f(θ(t)) − f* ≤ R²/(2t); the best constant over "
                  "convex f is R²/(4t), approached by Huber functions")
-def check_convex_rate(*, distance: float = 2.0, worst_time: float = 50.0,
+def check_convex_rate(*, distance: float = 2.0, worst_time: float = 1000.0,
                       sharp_constant: float = 0.25, seed: int = 11):
     """max_t t (f - f*) / R^2 against 1/2 and ``sharp_constant``; E(t) never increases.
 
-    On the Huber function tuned to ``worst_time`` the gap there is R^2/(4t + 2),
-    so t (f - f*) / R^2 = t/(4t + 2) -> 1/4: a ``sharp_constant`` below 1/4 must fail.
+    On the Huber function tuned to ``worst_time`` T the gap there is R^2/(4T + 2), so
+    t (f - f*) / R^2 reaches T/(4T + 2) = 1/4 - 1/(8T + 4). A ``sharp_constant`` below
+    that value fails; the resolution of the check is therefore 1/(8T + 4), which is
+    1/8004 ≈ 1.2e-4 at the default T = 1000 (constants in [0.249875, 0.25) pass).
+    Huber functions approach 1/4 only as T grows, so a finite T always leaves such a gap.
     """
     times = np.concatenate([[0.0], np.geomspace(1e-3, 1e3, 241), [worst_time]])
     times = np.unique(times)
@@ -287,21 +290,42 @@ def check_convex_rate(*, distance: float = 2.0, worst_time: float = 50.0,
 def strongly_convex_series(strong_convexity: float = 0.5, num_times: int = 101, seed: int = 8):
     """Name -> (times, f-gap ratio, squared-distance ratio, mu) for each strongly convex problem.
 
-    The ratios are (f - f*)/(f_0 - f*) and ||theta - theta*||^2 / R^2; the bound
-    for both is e^{-2 mu t}.
+    The ratios are (f - f*)/(f(theta_0) - f*) and ||theta - theta*||^2 / R^2; the bound
+    for both is e^{-2 mu t}. Every flow, the quadratics' included, is integrated by the
+    ODE solver (``exact=False``), so the equality case is a measurement, not a formula.
     """
     out = {}
     for name, (obj, x0, horizon) in strongly_convex_problems(strong_convexity, seed).items():
         t = np.linspace(0.0, horizon, num_times)
-        path = gradient_flow(obj, x0, t)
+        path = gradient_flow(obj, x0, t, exact=False)
         gaps = path.gaps(obj.minimum)
         dist2 = path.distances(obj.minimizer) ** 2
         out[name] = (t, gaps / gaps[0], dist2 / dist2[0], obj.strong_convexity)
     return out
 
 
+#: Budget of solver steps for the relative-error bound of the equality case: DOP853 at
+#: rtol 1e-11 takes a few dozen steps on these linear flows (23 for μ/2‖θ‖² on [0, 10]).
+SOLVER_STEP_BUDGET = 1000
+
+
+def solver_ratio_error(ratio, initial_norm: float) -> float:
+    """Bound on the relative error of a ratio ||theta(t)||^2/||theta_0||^2 computed by the solver.
+
+    Each DOP853 step keeps its local error below rtol |theta| + atol; on a linear flow
+    theta' = -mu theta relative errors are carried unchanged, so after at most
+    ``SOLVER_STEP_BUDGET`` steps |theta| is off by at most budget (rtol + atol/min|theta|),
+    relative, and its square by twice that. ``initial_norm`` is ||theta_0||, which turns
+    the ratio into the absolute size min|theta| that atol is compared with.
+    """
+    r = np.asarray(ratio, dtype=float)
+    min_norm = float(initial_norm) * float(np.sqrt(np.min(r)))
+    return 2.0 * SOLVER_STEP_BUDGET * (FLOW_RTOL + FLOW_ATOL / min_norm)
+
+
 def _strongly_convex_checks(claim_id, index, quantity, rate_factor, strong_convexity, seed):
     checks = []
+    problems = strongly_convex_problems(strong_convexity, seed)
     for name, series in strongly_convex_series(strong_convexity, seed=seed).items():
         t, ratio, mu = series[0], series[index], series[3]
         bound = flow_strongly_convex_factor(rate_factor * mu, t)
@@ -311,19 +335,30 @@ def _strongly_convex_checks(claim_id, index, quantity, rate_factor, strong_conve
             "ratios of values from the flow, accurate to ~1e-10 relative to the initial gap; "
             "for the logistic problem f* and θ* are known to ~1e-12"))
         if name.startswith("μ/2"):
-            fitted = decay_exponent(t[1:], ratio[1:])
+            obj, x0, _horizon = problems[name]
+            rel = solver_ratio_error(ratio, float(np.linalg.norm(x0 - obj.minimizer)))
             checks.append(close_to(
-                claim_id, f"fitted decay exponent of {quantity} on {name} (equality case)",
-                fitted / mu, 2.0 * rate_factor, 1e-8,
-                "the exact flow gives e^(−2μt) up to rounding; the fit recovers 2μ to ~1e-12"))
+                claim_id, f"min over t > 0 of {quantity} divided by e^(−2μt), {name} (equality case, ODE solver)",
+                float(np.min(ratio[1:] / bound[1:])), 1.0, rel,
+                f"the flow is integrated by DOP853 at rtol {FLOW_RTOL:g}, atol {FLOW_ATOL:g}: at most "
+                f"{SOLVER_STEP_BUDGET} steps give a relative error ≤ {rel:.1e} on the squared norm"))
+            centred = t[1:] - t[1:].mean()
+            G = float(np.sum(np.abs(centred)) / np.sum(centred**2))
+            fitted = decay_exponent(t[1:], ratio[1:])
+            slope_tol = G * rel / mu
+            checks.append(close_to(
+                claim_id, f"fitted decay exponent of {quantity} on {name} / μ (equality case, ODE solver)",
+                fitted / mu, 2.0 * rate_factor, slope_tol,
+                f"log errors ≤ {rel:.1e} move a least-squares slope by at most "
+                f"Σ|t − t̄|/Σ(t − t̄)² times that, {slope_tol:.1e} after dividing by μ"))
     return checks
 
 
 @claim("C15", label="thm-gf-strongly-convex-gap",
        statement="μ-strongly convex f: f(θ(t)) − f* ≤ e^{−2μt}(f(θ₀) − f*), equality on μ/2‖θ‖²")
 def check_strongly_convex_gap(*, rate_factor: float = 1.0, strong_convexity: float = 0.5, seed: int = 8):
-    """(f - f*)/(f_0 - f*) against e^{-2 c mu t}; ``rate_factor`` c > 1 claims too much and fails."""
-    return _strongly_convex_checks("C15", 1, "(f − f*)/(f₀ − f*)", rate_factor, strong_convexity, seed)
+    """(f - f*)/(f(theta_0) - f*) against e^{-2 c mu t}; ``rate_factor`` c > 1 claims too much and fails."""
+    return _strongly_convex_checks("C15", 1, "(f − f*)/(f(θ₀) − f*)", rate_factor, strong_convexity, seed)
 
 
 @claim("C16", label="thm-gf-strongly-convex-distance",

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import integrate, stats
 
+from .._validation import count
 from ..claims import at_least, at_most, claim
 from ..langevin import langevin, ula_stationary_variance, ula_variance_recursion
 from ..problems import DoubleWell, ScalarQuadratic
@@ -99,16 +100,9 @@ def ula_grid_law(objective, step_size: float, inverse_temperature: float, *, sta
     law = np.zeros(num_points)
     law[int(np.argmin(np.abs(x - float(start))))] = 1.0
     step = sparse.csr_matrix(kernel.T)
-    for _ in range(count_steps(num_steps)):
+    for _ in range(count(num_steps, "num_steps")):
         law = step @ law
     return x, law
-
-
-def count_steps(num_steps) -> int:
-    """``num_steps`` as a non-negative int, or ``ValueError``."""
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(f"num_steps must be a non-negative integer; got {num_steps}")
-    return int(num_steps)
 
 
 def grid_gibbs(objective, inverse_temperature: float, x) -> np.ndarray:
