@@ -30,7 +30,12 @@ test: setup
 	$(BIN)/python -m pytest
 
 pdf: setup
+	@rm -f _build/latex/book.pdf
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
+	@test -f _build/latex/book.pdf || { echo "_build/latex/book.pdf was not produced"; exit 1; }
+	@if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; \
+	  echo "Copied the PDF to _build/html/book.pdf (the site links to it)."; \
+	else echo "No _build/html yet: run make build, then make pdf, for the site to offer the PDF."; fi
 
 clean:
 	rm -rf _build

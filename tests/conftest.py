@@ -42,3 +42,54 @@ def ax():
     fig, axis = plt.subplots()
     yield axis
     plt.close(fig)
+
+
+# --- Delivery: system tools, the PDF build ------------------------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+
+
+def require_tool(name: str, purpose: str, path: str | None = None) -> str:
+    """Return the path of the executable ``name``, or skip the test without it.
+
+    On a reader's machine a missing system tool (TeX Live, poppler, chromium) skips the
+    test with the reason. When the environment variable ``CI`` is set the test fails
+    instead, so a CI run can never pass by silently skipping these checks.
+    """
+    found = path if path and Path(path).is_file() else shutil.which(name)
+    if found:
+        return found
+    message = (f"{name} is not installed; it is needed {purpose}. "
+               "Install the system packages with `sudo .ci/install-system-packages.sh` (see README).")
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so this must not be skipped: {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pdf(book_output) -> Path:
+    """The whole-book PDF (``_build/latex/book.pdf``), built once per session.
+
+    It is built into the same output folder as ``book_output``, so the notebooks'
+    execution cache is shared with the HTML build. Like ``make pdf``, the PDF is then
+    copied next to the website's pages (``_build/html/book.pdf``), where the site links to it.
+    """
+    for tool in ("latexmk", "pdflatex"):
+        require_tool(tool, "to build the PDF")
+    result = run_build(ROOT, book_output, "--builder", "pdflatex")
+    log = book_output / "build-pdf.log"
+    log.write_text(result.stdout + "\n" + result.stderr)
+    built = book_output / "_build" / "latex" / "book.pdf"
+    if result.returncode != 0 or not built.is_file():
+        pytest.fail(f"the PDF build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    html = book_output / "_build" / "html"
+    if html.is_dir():
+        shutil.copyfile(built, html / built.name)
+    return built
+
+
+@pytest.fixture(scope="session")
+def system_tool():
+    """``system_tool(name, purpose)``: a system executable's path, or skip (fail under CI)."""
+    return require_tool

@@ -16,3 +16,13 @@ def test_m02_passes_and_fails_on_a_wrong_exponent():
     assert all_pass(claims.run("M02"))
     assert not all_pass(claims.run("M02", claimed_exponents={"Nesterov, step 1/L": 1.0}))
     assert not all_pass(claims.run("M02", claimed_exponents={"Gradient descent, η = 1/L": 0.5}))
+
+
+def test_speedup_is_slowest_plain_over_fastest_accelerated():
+    from gdflow.checks import compare as cc
+
+    results = cc._results()
+    at = {r.method.name: r.iterations for r in results if r.condition_number == 100.0}
+    expected = max(at[n] for n in cc.LINEAR) / min(at[n] for n in cc.ACCELERATED)
+    assert cc.speedup(results, 100.0) == expected
+    assert cc.speedup(results, 1000.0) > cc.speedup(results, 100.0)

@@ -46,3 +46,11 @@ def test_a08_fails_without_momentum():
 def test_iterations_grow_like_sqrt_kappa():
     counts = nes.iterations_to_accuracy((100.0, 10000.0))
     assert 5 < counts[1] / counts[0] < 12
+
+
+@pytest.mark.parametrize("weight", [1.0, 4.0])
+def test_a05_energy_fails_with_a_wrong_weight(weight):
+    # only w = 2 makes t^2 (f - f*) + w ||X + t X'/2 - x*||^2 nonincreasing
+    checks = claims.run("A05", energy_weight=weight, horizon=100.0, num_times=1001)
+    energy = [c for c in checks if "E(t)" in c.quantity]
+    assert energy and not any(c.passed for c in energy)

@@ -47,3 +47,32 @@ def test_a14_fails_below_two():
 
 def test_exemption_recorded():
     assert "lem-prox-optimality" in claims.exemptions()
+
+
+def test_a14_fails_with_the_convex_multiplier():
+    # the factor measured by the root finder is 1/(1 - eta lambda), not 1/(1 + eta lambda)
+    assert not _all_pass(claims.run("A14", multiplier=lambda x: 1.0 / (1.0 + x)))
+
+
+def test_a14_one_step_factor_comes_from_the_equation():
+    f = ScalarQuadratic(-1.0)
+    assert prox._implicit_root(f, 1.0, 3.0) == pytest.approx(-0.5, abs=1e-14)
+    assert prox._implicit_root(f, 1.0, 0.5) == pytest.approx(2.0, abs=1e-14)
+
+
+def test_a11_solver_path_does_not_use_the_closed_form():
+    # the wrapped quadratic is reached only through value and gradient
+    q = Quadratic([[2.0, 0.0], [0.0, 5.0]])
+    wrapped = prox._WithoutClosedForm(q)
+    assert not isinstance(wrapped, Quadratic)
+    calls = []
+    inner = wrapped.gradient
+    wrapped.gradient = lambda t: calls.append(1) or inner(t)
+    from gdflow.implicit import prox_step
+    u = prox_step(wrapped, [1.0, 1.0], 10.0)
+    assert len(calls) > 1
+    np.testing.assert_allclose(u, [1 / 21, 1 / 51], atol=1e-12)
+
+
+def test_a11_solver_fails_with_forward_euler_multiplier():
+    assert not _all_pass(claims.run("A11", solver=True, multiplier=lambda x: 1.0 - x))

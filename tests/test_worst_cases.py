@@ -57,3 +57,13 @@ def test_lower_bound_formula_and_bad_dim():
     np.testing.assert_allclose(nesterov_lower_bound([0, 1], 32.0, 2.0), [6.0, 1.5])
     with pytest.raises(ValueError, match="dim"):
         nesterov_worst_quadratic(0)
+
+
+def test_lessard_derivative_matches_the_paper_on_every_piece():
+    # f'(x) = 25x (x < 1), x + 24 (1 <= x < 2), 25x - 24 (x >= 2)
+    from gdflow.worst_cases import lessard_counterexample
+
+    f = lessard_counterexample()
+    xs = np.array([[-3.0], [0.5], [1.0], [1.5], [2.0], [2.5]])
+    expected = np.array([-75.0, 12.5, 25.0, 25.5, 26.0, 38.5])
+    np.testing.assert_allclose(f.gradient(xs)[:, 0], expected, atol=1e-12)

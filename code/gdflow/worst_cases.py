@@ -91,7 +91,7 @@ class PiecewiseQuadratic(Objective):
 def lessard_counterexample(smoothness: float = 25.0, strong_convexity: float = 1.0) -> PiecewiseQuadratic:
     r"""The piecewise quadratic of Lessard, Recht and Packard (2016), Section 4.6.
 
-    f'(x) = L x for x < 1, mu x + (L - mu) for 1 <= x < 2, and L x - 2(L - mu) beyond:
+    f'(x) = L x for x < 1, mu x + (L - mu) for 1 <= x < 2, and L x - (L - mu) beyond:
     curvature L, then mu, then L again. It is mu-strongly convex and L-smooth, with
     minimiser 0. With L = 25 and mu = 1 this is the instance of the paper.
 

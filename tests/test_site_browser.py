@@ -1,0 +1,396 @@
+"""The built website in a real browser (Debian's chromium driven by Playwright).
+
+Every HTML page of the site is loaded from a local HTTP server and checked: no console
+error, no request to any other host, every formula typeset, statement and proof boxes
+visible, every image loaded, every internal link and anchor resolving. The search page
+and the dark theme are checked too. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.book
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PDF_NAME = "book.pdf"
+
+
+# --- serving the site ---------------------------------------------------------------------
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """Base URL of the built site, served over HTTP on 127.0.0.1 from a thread."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(system_tool):
+    system_tool("chromium", "for the browser tests (Debian package chromium)", path=CHROMIUM)
+    try:
+        from playwright import sync_api
+    except ImportError:
+        message = "playwright (pinned in requirements.txt) is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so this must not be skipped: {message}")
+        pytest.skip(message)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page load with everything the browser complained about or tried to fetch."""
+
+    def __init__(self, browser, base: str, *, dark: bool = False):
+        self.base = base
+        self.host = urlsplit(base).netloc
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                           color_scheme="dark" if dark else "light")
+        if dark:
+            self.context.add_init_script("localStorage.setItem('theme', 'dark');"
+                                         "localStorage.setItem('mode', 'dark');")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def open(self, path: str, redirect: str | None = None):
+        """Load ``path``; ``redirect`` is where its ``<meta http-equiv=refresh>`` leads."""
+        url = urljoin(self.base, path)
+        self.page.goto(url, wait_until="load")
+        if redirect:
+            self.page.wait_for_url(urljoin(url, redirect), wait_until="load")
+        wait_for_mathjax(self.page)
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def wait_for_mathjax(page):
+    """Wait until MathJax (on pages that load it) has typeset everything."""
+    if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=30_000)
+        page.evaluate("() => MathJax.startup.promise")
+
+
+# --- the pages and what they link to ---------------------------------------------------------
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the site, as paths relative to its root (no hand-kept list)."""
+    skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not skip & set(p.relative_to(site).parts))
+
+
+class Anchors(HTMLParser):
+    """Collects element ids and link targets of one HTML file."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+@functools.lru_cache(maxsize=None)
+def parse(path: Path) -> Anchors:
+    parser = Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: Path, page: str) -> list[str]:
+    """Internal links of ``page`` whose file or anchor does not exist in the built site."""
+    broken = []
+    source = site / page
+    for href in parse(source).links:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+            continue
+        target = (source.parent / unquote(parts.path)).resolve() if parts.path else source
+        if target.is_dir():
+            target = target / "index.html"
+        if target.name == PDF_NAME and not target.exists():
+            continue  # made by `make pdf`; tests/test_pdf.py checks the link with the PDF built
+        if not target.exists():
+            broken.append(href)
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in parse(target).ids:
+            broken.append(href)
+    return broken
+
+
+def meta_refresh(path: Path) -> str | None:
+    """The target of a page that only redirects (``<meta http-equiv="Refresh" ...url=...>``)."""
+    match = re.search(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"',
+                      path.read_text(encoding="utf-8"), re.I)
+    return match[1] if match else None
+
+
+RAW_MATH_JS = r"""() => {
+  const root = document.querySelector('main') || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const skip = 'SCRIPT,STYLE,PRE,CODE,TEXTAREA,MJX-CONTAINER,MJX-ASSISTIVE-MML,KBD,SAMP';
+  const bad = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(skip)) continue;
+    const t = n.textContent;
+    if (/\\\(|\\\)|\\\[|\\\]|\$\$/.test(t)) bad.push(t.trim().slice(0, 80));
+  }
+  // An undefined macro (a typo such as \lnq) is not an error for MathJax: it prints the
+  // macro's name in red. Read the name back from the glyph classes (mjx-c5C is '\\').
+  const undefinedMacros = [...document.querySelectorAll('mjx-mtext')]
+    .filter(e => (e.getAttribute('style') || '').includes('red') && e.querySelector('mjx-c.mjx-c5C'))
+    .map(e => [...e.querySelectorAll('mjx-c')]
+      .map(c => String.fromCodePoint(parseInt((c.className.match(/mjx-c([0-9A-F]+)/) || [0, '3F'])[1], 16)))
+      .join(''));
+  return {bad, errors: document.querySelectorAll('mjx-merror').length + undefinedMacros.length,
+          undefined: undefinedMacros, typeset: document.querySelectorAll('mjx-container').length};
+}"""
+
+BOXES_JS = r"""() => {
+  const visible = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const boxes = [...document.querySelectorAll('div.proof.admonition')];
+  const proofs = boxes.filter(e => e.classList.length === 2);
+  const statements = boxes.filter(e => e.classList.length > 2);
+  return {statements: statements.length, proofs: proofs.length,
+          hidden: boxes.filter(e => !visible(e)).map(e => e.id),
+          untitled: statements.filter(e => !((e.querySelector('.admonition-title') || {}).textContent || '').trim())
+                              .map(e => e.id)};
+}"""
+
+IMAGES_JS = r"""async () => {
+  const imgs = [...document.querySelectorAll('img')];
+  for (const img of imgs) { img.loading = 'eager'; }
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  return imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'));
+}"""
+
+# For each content image: is what the reader sees behind the figure opaque and light?
+# Samples the image's own pixels (corners and edges, where a plot's background is)
+# and falls back to the element's computed background colour for transparent pixels.
+DARK_IMAGES_JS = r"""async () => {
+  const out = [];
+  const imgs = [...document.querySelectorAll('main img')].filter(i => i.getAttribute('src').includes('_images/'));
+  for (const img of imgs) {
+    img.loading = 'eager';
+    await img.decode().catch(() => null);
+    const w = img.naturalWidth, h = img.naturalHeight;
+    const c = document.createElement('canvas'); c.width = w; c.height = h;
+    const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0, w, h);
+    const pts = [[1,1],[w-2,1],[1,h-2],[w-2,h-2],[Math.floor(w/2),1],[1,Math.floor(h/2)]];
+    const px = pts.map(([x,y]) => [...ctx.getImageData(x, y, 1, 1).data]);
+    const bg = getComputedStyle(img).backgroundColor;
+    out.push({src: img.getAttribute('src'), px, bg, filter: getComputedStyle(img).filter});
+  }
+  return out;
+}"""
+
+
+def parse_rgba(css: str) -> tuple[float, float, float, float]:
+    nums = [float(x) for x in re.findall(r"[\d.]+", css)]
+    return (*nums[:3], nums[3] if len(nums) > 3 else 1.0) if len(nums) >= 3 else (0, 0, 0, 0)
+
+
+def luminance(r: float, g: float, b: float) -> float:
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+# --- tests ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def report(site, server, browser):
+    """Visit every page once in the light theme and collect what each check needs."""
+    results = {}
+    visit = Visit(browser, server)
+    try:
+        for path in site_pages(site):
+            page = visit.open(path, redirect=meta_refresh(site / path))
+            results[path] = {
+                "errors": list(visit.errors), "foreign": list(visit.foreign),
+                "math": page.evaluate(RAW_MATH_JS), "boxes": page.evaluate(BOXES_JS),
+                "images": page.evaluate(IMAGES_JS),
+                "weight": page.evaluate("() => document.querySelectorAll("
+                                        "'mjx-container, div.admonition, main img').length"),
+            }
+            visit.errors.clear()
+            visit.foreign.clear()
+    finally:
+        visit.close()
+    return results
+
+
+def test_every_page_was_visited(site, report):
+    pages = site_pages(site)
+    assert len(report) == len(pages) >= 3
+    assert any(p.startswith("book/") for p in pages)
+
+
+def test_no_console_errors(report):
+    failing = {p: r["errors"] for p, r in report.items() if r["errors"]}
+    assert not failing, failing
+
+
+def test_no_request_leaves_the_local_server(report):
+    failing = {p: r["foreign"] for p, r in report.items() if r["foreign"]}
+    assert not failing, failing
+
+
+def test_every_formula_is_typeset(site, report):
+    failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
+    assert not failing, failing
+    # Pages whose source has math show typeset math.
+    for path, r in report.items():
+        source = (site / path).read_text(encoding="utf-8")
+        if 'class="math' in source:
+            assert r["math"]["typeset"] > 0, f"{path}: math not typeset"
+
+
+def test_statement_and_proof_boxes_are_visible(site, report):
+    for path, r in report.items():
+        source = (site / path).read_text(encoding="utf-8")
+        expected_proofs = source.count('<div class="proof admonition"')
+        expected_statements = len(re.findall(r'<div class="proof [a-z]+ admonition"', source))
+        boxes = r["boxes"]
+        assert boxes["proofs"] == expected_proofs, (path, boxes)
+        assert boxes["statements"] == expected_statements, (path, boxes)
+        assert not boxes["hidden"], (path, boxes)
+        assert not boxes["untitled"], (path, boxes)
+    assert sum(r["boxes"]["statements"] for r in report.values()) > 0, "no statement boxes anywhere"
+
+
+def test_every_image_loads(report):
+    failing = {p: r["images"] for p, r in report.items() if r["images"]}
+    assert not failing, failing
+
+
+def test_internal_links_and_anchors_resolve(site):
+    failing = {p: b for p in site_pages(site) if (b := broken_links(site, p))}
+    assert not failing, failing
+
+
+def test_header_offers_the_pdf_and_the_page_source(site):
+    for path in site_pages(site):
+        if not path.startswith("book/"):
+            continue
+        source = (site / path).read_text(encoding="utf-8")
+        assert "book-pdf-button" in source, path
+        sources = re.findall(r'href="([^"]*_sources/[^"]+\.(?:md|ipynb))"', source)
+        assert sources, f"{path}: the download button offers no page source"
+        for href in sources:
+            assert ((site / path).parent / href).resolve().is_file(), (path, href)
+
+
+def search(browser, server, word: str) -> int:
+    visit = Visit(browser, server)
+    try:
+        page = visit.open(f"search.html?q={word}")
+        page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary, p.search-summary');"
+            " return s && s.textContent.trim().length > 0; }", timeout=30_000)
+        assert not visit.errors and not visit.foreign, (visit.errors, visit.foreign)
+        return page.locator("#search-results ul.search li").count()
+    finally:
+        visit.close()
+
+
+def test_search_finds_words_of_the_book(browser, server):
+    assert search(browser, server, "smoothness") > 0
+    assert search(browser, server, "zqxjkvw") == 0
+
+
+def test_search_finds_lyapunov(browser, server):
+    if not any("Lyapunov" in p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")):
+        pytest.skip("no page of the book mentions Lyapunov yet")
+    assert search(browser, server, "Lyapunov") > 0
+
+
+def test_figures_stay_readable_in_dark_mode(site, browser, server):
+    visit = Visit(browser, server, dark=True)
+    checked = 0
+    try:
+        for path in site_pages(site):
+            if "_images/" not in (site / path).read_text(encoding="utf-8"):
+                continue
+            page = visit.open(path)
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            for img in page.evaluate(DARK_IMAGES_JS):
+                bg = parse_rgba(img["bg"])
+                for r, g, b, a in img["px"]:
+                    if a < 255:  # transparent pixel: the element's background shows through
+                        assert bg[3] == 1 and luminance(*bg[:3]) > 0.8, (path, img)
+                    else:
+                        assert luminance(r, g, b) > 0.8, (path, img)
+                checked += 1
+    finally:
+        visit.close()
+    if not checked:
+        pytest.skip("the site has no figures yet")
+
+
+def test_screenshots(site, browser, server, report):
+    ARTIFACTS.mkdir(exist_ok=True)
+    densest = max((p for p in report if p.startswith("book/") and not p.endswith("index.html")),
+                  key=lambda p: report[p]["weight"])
+    visit = Visit(browser, server)
+    try:
+        for path, name in (("book/index.html", "landing"), (densest, "densest-" + Path(densest).stem)):
+            visit.open(path).screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    finally:
+        visit.close()
+    dark = Visit(browser, server, dark=True)
+    try:
+        page = dark.open(densest)
+        figures = page.locator("main img[src*='_images/']")
+        if figures.count():
+            figures.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"densest-{Path(densest).stem}-dark.png"))
+    finally:
+        dark.close()
