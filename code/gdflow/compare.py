@@ -146,10 +146,20 @@ def comparison(condition_numbers=(100.0, 1000.0), reduction: float = 1e-6, *, di
         L, mu = q.smoothness, q.strong_convexity
         for spec in methods:
             rho = float(spec.predicted_rate(L, mu))
-            guess = 10 if rho == 0 else int(3 * np.log(1 / reduction) / -np.log(rho)) + 50
-            traj = spec.run(q, x0, guess)
-            dist = traj.distances(q.minimizer)
-            k = iterations_to_reduce(dist, reduction)
+            # Start from a little more than the rate's prediction and double until the
+            # distance has stayed below the target for a while (a run that ends just
+            # after the crossing could miss an oscillation back above it).
+            steps = 10 if rho == 0 else int(1.3 * np.log(1 / reduction) / -np.log(rho)) + 100
+            while True:
+                dist = spec.run(q, x0, steps).distances(q.minimizer)
+                try:
+                    k = iterations_to_reduce(dist, reduction)
+                except ValueError:
+                    steps *= 2
+                    continue
+                if steps - k >= max(20, k // 4):
+                    break
+                steps *= 2
             window = dist[max(1, k - rate_window):k + 1]
             fitted = (geometric_rate(np.arange(window.size), window)
                       if k > rate_window and np.all(window > 0) else float("nan"))
