@@ -12,6 +12,7 @@ help:
 	@echo "make build   set up .venv and build the website into _build/html"
 	@echo "make test    set up .venv and run the test suite"
 	@echo "make pdf     build _build/latex/book.pdf (needs TeX Live, see README)"
+	@echo "make bench   time cold, warm and incremental builds (prints figures, never fails)"
 	@echo "make clean   remove _build"
 
 $(STAMP): requirements.txt pyproject.toml
