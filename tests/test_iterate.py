@@ -50,3 +50,25 @@ def test_divergence_can_stop_the_run():
 def test_prepare_run_rejects_bad_arguments(overrides, message):
     with pytest.raises(ValueError, match=message):
         _run(**overrides)
+
+
+def test_update_can_read_the_previous_point_and_the_step_index():
+    seen = []
+
+    def update(x, eta, previous, k):
+        seen.append((k, float(previous[0])))
+        return x + 1.0
+
+    traj = _iterate.iterate(ScalarQuadratic(1.0), _run(num_steps=3), update, method="m", with_previous=True)
+    assert seen == [(0, 1.0), (1, 1.0), (2, 2.0)]          # theta_{-1} = theta_0
+    assert traj.points[:, 0].tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_fixed_clock_and_step_detail_in_the_divergence_message():
+    run = _run(divergence_threshold=10.0, num_steps=10, on_divergence="stop")
+    traj = _iterate.iterate(ScalarQuadratic(1.0), run, lambda x, eta: 2 * x, method="m", time_step=0.25)
+    assert traj.times.tolist() == [0.0, 0.25, 0.5, 0.75]
+    run = _run(divergence_threshold=10.0, num_steps=10)
+    with pytest.raises(DivergenceError, match=r"^m diverged at step 4 with step size 0.5 and k = 3: the "):
+        _iterate.iterate(ScalarQuadratic(1.0), run, lambda x, eta: 2 * x, method="m",
+                         step_detail=lambda k: f" and k = {k}")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_point, count, positive_number
+from . import _iterate
+from ._validation import as_point, positive_number
 from .descent import DEFAULT_DIVERGENCE_THRESHOLD
 from .problems import Objective
-from .trajectory import DivergenceError, Trajectory
+from .trajectory import Trajectory
 
 __all__ = [
     "heavy_ball", "nesterov", "optimal_heavy_ball_parameters",
@@ -31,53 +32,29 @@ def _momentum_value(value, name: str) -> float:
     return beta
 
 
-def _divergence_options(on_divergence, divergence_threshold):
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop'; got {on_divergence!r}")
-    return positive_number(divergence_threshold, "divergence_threshold")
-
-
 def _two_step_method(objective, start, step_size, num_steps, momentum_at, *, evaluate_at_lookahead,
                      name, on_divergence, divergence_threshold):
-    """Shared loop of heavy ball and Nesterov.
+    """Shared update of heavy ball and Nesterov, run by :func:`gdflow._iterate.iterate`.
 
     With x_{-1} = x_0, the iterates are
     heavy ball: x_{k+1} = x_k - a grad f(x_k) + b_k (x_k - x_{k-1});
     Nesterov:   y_k = x_k + b_k (x_k - x_{k-1}), x_{k+1} = y_k - a grad f(y_k).
     """
+    # One fixed step size (it sets the clock t_k = k sqrt(alpha)); checked right after start.
     x0 = as_point(start, "start", objective.dim)
     alpha = positive_number(step_size, "step_size")
-    num_steps = count(num_steps, "num_steps")
-    threshold = _divergence_options(on_divergence, divergence_threshold)
+    run = _iterate.prepare_run(objective, x0, alpha, num_steps, on_divergence, divergence_threshold)
 
-    points = np.empty((num_steps + 1, x0.size))
-    points[0] = x0
-    previous = x0
-    last, diverged = num_steps, False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(num_steps):
-            x = points[k]
-            beta = momentum_at(k)
-            if evaluate_at_lookahead:
-                y = x + beta * (x - previous)
-                nxt = y - alpha * objective.gradient(y)
-            else:
-                nxt = x - alpha * objective.gradient(x) + beta * (x - previous)
-            dist = np.linalg.norm(nxt - x0)
-            if not np.isfinite(dist) or dist > threshold:
-                if on_divergence == "raise":
-                    raise DivergenceError(
-                        f"{name} diverged at step {k + 1} with step size {alpha:g} and momentum "
-                        f"{beta:g}: the iterate is more than {threshold:g} from the start."
-                    )
-                last, diverged = k, True
-                break
-            previous = x
-            points[k + 1] = nxt
-    points = points[: last + 1]
-    times = np.sqrt(alpha) * np.arange(last + 1, dtype=float)
-    values = np.asarray(objective.value(points), dtype=float).reshape(-1)
-    return Trajectory(times=times, points=points, values=values, method=name, diverged=diverged)
+    def update(x, step, previous, k):
+        beta = momentum_at(k)
+        if evaluate_at_lookahead:
+            y = x + beta * (x - previous)
+            return y - step * objective.gradient(y)
+        return x - step * objective.gradient(x) + beta * (x - previous)
+
+    return _iterate.iterate(objective, run, update, method=name, with_previous=True,
+                            step_detail=lambda k: f" and momentum {momentum_at(k):g}",
+                            time_step=np.sqrt(alpha))
 
 
 def heavy_ball(
