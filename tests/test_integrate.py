@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gdflow import SolverError, flow
-from gdflow._integrate import ATOL, RTOL, sample_solution
+from gdflow._integrate import ATOL, RTOL, sample_ivp, sample_solution
 
 
 def test_linear_field_matches_the_exponential():
@@ -28,3 +28,12 @@ def test_blow_up_is_reported_with_the_flow_name():
 
 def test_flow_module_still_exports_the_solver_names():
     assert flow.SolverError is SolverError and (flow.RTOL, flow.ATOL) == (RTOL, ATOL)
+
+
+def test_time_dependent_rhs_from_a_later_start():
+    # y' = 2 t y, y(1) = 1 has y(t) = exp(t^2 - 1).
+    t = np.array([1.0, 1.5, 2.0])
+    points = sample_ivp(lambda s, y: 2.0 * s * y, np.array([1.0]), t, t0=1.0, rtol=RTOL, atol=ATOL, name="x")
+    assert np.allclose(points[:, 0], np.exp(t**2 - 1.0), rtol=1e-9)
+    assert sample_ivp(lambda s, y: y, np.array([3.0]), np.full(2, 1.0), t0=1.0, rtol=RTOL, atol=ATOL,
+                      name="x").tolist() == [[3.0], [3.0]]

@@ -17,8 +17,9 @@ The package reads as a pipeline:
 - :mod:`gdflow.plotting` -- figures, drawn on an axis you pass in.
 
 Shared machinery, private to the package: ``_validation`` (input checks),
-``_iterate`` (the loop of the one-step methods, with divergence detection) and
-``_integrate`` (the ODE solve of the flows).
+``_iterate`` (the loop of the iterative methods, momentum included, with
+divergence detection) and ``_integrate`` (the ODE solve of the flows, first- and
+second-order).
 """
 
 from .claims import Check, ClaimViolation

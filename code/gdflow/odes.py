@@ -1,7 +1,8 @@
 """Second-order flows: the damped (heavy-ball) flow and the Su-Boyd-Candes equation.
 
-Both are integrated with ``scipy.integrate.solve_ivp`` (DOP853) as first-order
-systems in (position, velocity), and return a
+Both are integrated with ``scipy.integrate.solve_ivp`` (DOP853, through
+:func:`gdflow._integrate.sample_ivp`) as first-order systems in (position,
+velocity), and return a
 :class:`~gdflow.trajectory.Trajectory` of positions.
 """
 
@@ -9,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special
-from scipy.integrate import solve_ivp
 
-from ._validation import as_point, nonnegative_number, positive_number
-from .flow import ATOL, RTOL, SolverError, _times
+from ._integrate import ATOL, RTOL, sample_ivp
+from ._validation import as_point, nonnegative_number, positive_number, sample_times
 from .problems import Objective
 from .trajectory import Trajectory
 
@@ -22,13 +22,6 @@ __all__ = ["damped_flow", "nesterov_flow", "nesterov_flow_start", "bessel_soluti
 #: to the curvature time scale 1/sqrt(L) (or absolute when L is unknown). The
 #: series' first neglected term is of order (t0^2 L)^2 ||grad f||/L, about 1e-16 here.
 NESTEROV_T0 = 1e-4
-
-
-def _solve(rhs, t_span, y0, t_eval, rtol, atol, what):
-    sol = solve_ivp(rhs, t_span, y0, method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol)
-    if sol.status != 0 or not np.all(np.isfinite(sol.y)):
-        raise SolverError(f"the {what} solver failed: {sol.message}")
-    return sol.y
 
 
 def damped_flow(objective: Objective, start, times, damping: float, *, velocity=None,
@@ -71,17 +64,15 @@ def damped_flow(objective: Objective, start, times, damping: float, *, velocity=
     x0 = as_point(start, "start", objective.dim)
     v0 = np.zeros_like(x0) if velocity is None else as_point(velocity, "velocity", objective.dim)
     gamma = nonnegative_number(damping, "damping")
-    t = _times(times)
+    t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
     d = x0.size
-    if t[-1] == 0:
-        points = np.repeat(x0[None, :], t.size, axis=0)
-    else:
-        def rhs(_t, y):
-            return np.concatenate([y[d:], -gamma * y[d:] - objective.gradient(y[:d])])
-        y = _solve(rhs, (0.0, t[-1]), np.concatenate([x0, v0]), t, rtol, atol, "damped-flow")
-        points = y[:d].T
+
+    def rhs(_t, y):
+        return np.concatenate([y[d:], -gamma * y[d:] - objective.gradient(y[:d])])
+    states = sample_ivp(rhs, np.concatenate([x0, v0]), t, rtol=rtol, atol=atol, name="damped-flow")
+    points = states[:, :d]
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values,
                       method=f"damped flow (gamma = {gamma:g})")
@@ -146,7 +137,7 @@ def nesterov_flow(objective: Objective, start, times, *, t0: float | None = None
 def _nesterov_states(objective, start, times, t0, rtol, atol):
     """Times, positions X(t) and velocities X'(t) of the Su-Boyd-Candes equation (shared solver)."""
     x0 = as_point(start, "start", objective.dim)
-    t = _times(times)
+    t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
     if t0 is None:
@@ -166,10 +157,10 @@ def _nesterov_states(objective, start, times, t0, rtol, atol):
 
         def rhs(s, y):
             return np.concatenate([y[d:], -3.0 / s * y[d:] - objective.gradient(y[:d])])
-        late = t[~early]
-        y = _solve(rhs, (t0, late[-1]), np.concatenate([p0, v0]), late, rtol, atol, "Nesterov-flow")
-        points[~early] = y[:d].T
-        velocities[~early] = y[d:].T
+        states = sample_ivp(rhs, np.concatenate([p0, v0]), t[~early], t0=t0, rtol=rtol, atol=atol,
+                            name="Nesterov-flow")
+        points[~early] = states[:, :d]
+        velocities[~early] = states[:, d:]
     return t, points, velocities
 
 
