@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdflow import examples, gradient_descent, plotting  # noqa: E402
+from gdflow import examples, gradient_descent, plotting, problems  # noqa: E402
 
 
 def test_book_style_is_opaque_and_colour_blind_safe():
@@ -59,3 +59,11 @@ def test_plot_against_bounds_older_keywords_and_bad_colours(ax):
     assert [line.get_color() for line in ax.lines[1:]] == list(plotting.PALETTE[1:3])
     with pytest.raises(ValueError, match="bound_colors"):
         plotting.plot_against_bounds(ax, k, {"a": k}, {}, bound_colors="blue")
+
+
+def test_contour_grid_spans_the_box_and_evaluates_the_objective():
+    q = problems.Quadratic([[2.0, 0.0], [0.0, 1.0]])
+    X, Y, Z = plotting.contour_grid(q, (-2, 2), (-1, 1), 5)
+    assert X.shape == Y.shape == Z.shape == (5, 5)
+    assert X[0].tolist() == [-2.0, -1.0, 0.0, 1.0, 2.0] and Y[:, 0].tolist() == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    assert np.allclose(Z, X**2 + 0.5 * Y**2)

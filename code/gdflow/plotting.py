@@ -10,7 +10,8 @@ Book style
     :data:`PALETTE`, :data:`BOOK_RC`, :func:`use_book_style`.
 Shared by several chapters
     :func:`plot_against_bounds` -- measured curves beside the bounds of a theorem;
-    :func:`plot_contours`, :func:`plot_path` -- a 2-D objective and a path on it.
+    :func:`plot_contours`, :func:`plot_path` -- a 2-D objective and a path on it
+    (:func:`contour_grid` -- the grid the contours are drawn from).
 Gradient descent
     :func:`plot_step_profile`, :func:`plot_growth_sweep`.
 Gradient flow
@@ -42,7 +43,7 @@ __all__ = [
     # Book style
     "PALETTE", "use_book_style",
     # Shared by several chapters
-    "plot_against_bounds", "plot_contours", "plot_path",
+    "plot_against_bounds", "plot_contours", "plot_path", "contour_grid",
     # Gradient descent
     "plot_step_profile", "plot_growth_sweep",
     # Gradient flow
@@ -211,12 +212,19 @@ def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: b
                                logx=logx, logy=logy, xlabel=xlabel, ylabel=ylabel)
 
 
+def contour_grid(objective, xlim, ylim, num: int):
+    """X, Y, Z: a 2-D objective's values on the num x num grid of the box xlim x ylim.
+
+    The grid :func:`plot_contours` draws from; the chapter on pictures measures
+    its contour lines on the same grid (:func:`gdflow.checks.pictures.contour_chord_cosines`).
+    """
+    X, Y = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
+    return X, Y, objective.value(np.stack([X, Y], axis=-1))
+
+
 def plot_contours(ax, objective, xlim, ylim, *, levels=15, num: int = 200):
     """Contour lines of a 2-D objective on the box xlim x ylim."""
-    xs = np.linspace(*xlim, num)
-    ys = np.linspace(*ylim, num)
-    X, Y = np.meshgrid(xs, ys)
-    Z = objective.value(np.stack([X, Y], axis=-1))
+    X, Y, Z = contour_grid(objective, xlim, ylim, num)
     ax.contour(X, Y, Z, levels=levels, colors="0.6", linewidths=0.7)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

@@ -13,6 +13,7 @@ from ..claims import at_least, at_most, claim, close_to
 from ..descent import gradient_descent
 from ..examples import ill_conditioned_bowl
 from ..flow import quadratic_flow
+from ..plotting import contour_grid
 from ..problems import Objective, Quadratic
 from ..trajectory import Trajectory
 
@@ -30,11 +31,8 @@ STARTS = np.array([[-2.5, 1.5], [2.0, -1.5], [-1.0, -1.8], [2.6, 0.4]])
 
 
 def _grid(objective: Objective, xlim, ylim, num: int):
-    xs = np.linspace(*xlim, num)
-    ys = np.linspace(*ylim, num)
-    X, Y = np.meshgrid(xs, ys)
-    Z = objective.value(np.stack([X, Y], axis=-1))
-    return X, Y, Z, float(max(xs[1] - xs[0], ys[1] - ys[0]))
+    X, Y, Z = contour_grid(objective, xlim, ylim, num)
+    return X, Y, Z, float(max(X[0, 1] - X[0, 0], Y[1, 0] - Y[0, 0]))
 
 
 def contour_chord_cosines(objective: Objective, xlim, ylim, levels, *, num: int = 201,
