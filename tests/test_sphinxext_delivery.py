@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from gdflow import sphinxext
+from gdflow.sphinxext import delivery as sphinxext
 
 
 def test_latex_elements_extend_the_users_preamble():

@@ -1,0 +1,19 @@
+"""The book's Sphinx extension (``gdflow.sphinxext`` in ``_config.yml``), in three parts.
+
+- :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
+- :mod:`.execution` -- pages executed in parallel before Sphinx reads them, from kernels
+  forked off a pre-loaded process, and re-executed when the gdflow package changes;
+- :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page.
+"""
+
+from __future__ import annotations
+
+from . import delivery, execution, mathjax
+
+
+def setup(app):
+    app.connect("config-inited", mathjax._set_path)
+    app.connect("build-finished", mathjax._copy)
+    execution.setup_fresh_builds(app)
+    delivery.setup_delivery(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,305 @@
+"""Fast and fresh builds: pages executed in parallel before Sphinx reads them, and
+re-executed when the gdflow package changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# ---------------------------------------------------------------------------
+# Fast and fresh builds.
+#
+# myst-nb executes the pages one after another while Sphinx reads them, and its
+# jupyter-cache keys a page on its code cells only. Two hooks change that:
+#
+# - ``env-get-outdated``: when the files of the gdflow package differ from the
+#   ones the cached outputs were computed with (a fingerprint stored beside the
+#   cache), the cached pages that import gdflow are dropped from the cache and
+#   handed back to Sphinx to be read, hence executed, again;
+# - ``env-before-read-docs``: every page Sphinx is about to read whose outputs
+#   are not cached is executed first, several at a time, into the same cache;
+#   myst-nb then finds each one cached. The kernels are forked from a process
+#   that has already imported the heavy modules (gdflow._forkkernel). A page
+#   that fails here is left alone: myst-nb runs it again, in an ordinary
+#   kernel, and reports the error as it always does.
+# ---------------------------------------------------------------------------
+
+import json as _json
+import os as _os
+import time as _time
+from contextlib import nullcontext as _nullcontext
+from dataclasses import dataclass as _dataclass
+from pathlib import PurePosixPath as _PurePosixPath
+
+#: File beside the cache holding the package fingerprint of the cached outputs.
+FINGERPRINT_FILE = "gdflow-package.sha256"
+#: File beside the cache holding each page's last execution time (longest pages start first).
+TIMES_FILE = "gdflow-execution-times.json"
+#: Environment variable that overrides the number of pages executed at once.
+WORKERS_ENV = "GDFLOW_EXECUTION_WORKERS"
+#: Environment variable that, set to 0, starts every kernel the ordinary way.
+FORK_ENV = "GDFLOW_FORK_KERNELS"
+
+
+def _logger():
+    from sphinx.util import logging as sphinx_logging
+
+    return sphinx_logging.getLogger(__name__)
+
+
+def _cache_folder(env):
+    """The jupyter-cache folder when pages run in ``cache`` mode, else None."""
+    config = getattr(env, "mystnb_config", None)
+    if config is None or config.execution_mode != "cache" or not config.execution_cache_path:
+        return None
+    return Path(config.execution_cache_path)
+
+
+@_dataclass
+class _Page:
+    docname: str
+    path: Path
+    notebook: object
+    read_fmt: object
+    executable: bool
+
+
+def _read_page(env, docname):
+    """The notebook myst-nb makes of a page (same reader, same kernel alias), or None."""
+    import re
+
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    config = env.mystnb_config
+    reader = create_nb_reader(str(path), env.myst_config, config, text)
+    if reader is None:
+        return None
+    notebook = reader.read(text)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    if kernel is not None:
+        for rgx, alias in (config.kernel_rgx_aliases or {}).items():
+            if re.fullmatch(rgx, kernel):
+                notebook.metadata["kernelspec"]["name"] = alias
+                break
+    # Pages that change how they are executed, or are excluded, stay with myst-nb.
+    overrides = notebook.metadata.get(config.metadata_key) or {}
+    executable = not any(key.startswith("execution") for key in overrides)
+    posix = _PurePosixPath(path.as_posix())
+    if any(posix.match(pattern) for pattern in config.execution_excludepatterns or ()):
+        executable = False
+    return _Page(docname, path, notebook, reader.read_fmt, executable)
+
+
+def _execution_workers(app, pages: int) -> int:
+    wanted = _os.environ.get(WORKERS_ENV) or app.config.gdflow_execution_workers or 0
+    try:
+        wanted = int(wanted)
+    except ValueError:
+        raise ValueError(f"{WORKERS_ENV} must be an integer, got {wanted!r}") from None
+    if wanted <= 0:
+        wanted = _os.cpu_count() or 1
+    return max(1, min(wanted, pages))
+
+
+def refresh_pages_using_package(app, env, added, changed, removed):
+    """``env-get-outdated``: re-execute the pages that import gdflow if the package changed."""
+    from ..builds import mentions_package, package_fingerprint
+
+    cache_dir = _cache_folder(env)
+    if cache_dir is None:
+        return []
+    current = package_fingerprint()
+    app.gdflow_fingerprint = current
+    stamp = cache_dir / FINGERPRINT_FILE
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    if previous == current or not (cache_dir / "global.db").is_file():
+        return []
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    dropped = 0
+    for record in cache.list_cache_records():
+        try:
+            notebook = cache.get_cache_bundle(record.pk).nb
+        except (KeyError, OSError, ValueError):
+            notebook = None
+        if notebook is None or mentions_package(notebook):
+            try:
+                cache.remove_cache(record.pk)
+            except KeyError:
+                pass
+            dropped += 1
+    stale = []
+    for docname in sorted(env.found_docs - set(added) - set(changed)):
+        page = _read_page(env, docname)
+        if page is not None and mentions_package(page.notebook):
+            stale.append(docname)
+    _logger().info(f"[gdflow] the package changed since the cached outputs were made: "
+                   f"dropped {dropped} cached page(s), re-reading {len(stale)} page(s) that import it")
+    return stale
+
+
+def _load_times(cache_dir) -> dict:
+    try:
+        return _json.loads((cache_dir / TIMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _execute_one(page, config, kernel_manager_class=None):
+    """Run one page in its own kernel, as myst-nb would; None if the run itself broke."""
+    from tempfile import TemporaryDirectory
+
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    extra = {} if kernel_manager_class is None else {"kernel_manager_class": kernel_manager_class}
+    cwd_context = TemporaryDirectory() if config.execution_in_temp else _nullcontext(str(page.path.parent))
+    try:
+        with cwd_context as cwd:
+            return single_nb_execution(page.notebook, cwd=_os.path.abspath(cwd),
+                                       allow_errors=config.execution_allow_errors,
+                                       timeout=config.execution_timeout, meta_override=True,
+                                       shutdown_kernel="immediate", **extra)
+    except Exception:  # a kernel that did not start, or died: myst-nb retries and reports it
+        return None
+
+
+def execute_pages_in_parallel(app, env, docnames):
+    """``env-before-read-docs``: execute the uncached pages to be read, several at once."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    app.gdflow_read_docs = list(docnames)
+    cache_dir = _cache_folder(env)
+    if cache_dir is None or not docnames:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+    todo = []
+    for docname in docnames:
+        page = _read_page(env, docname)
+        if page is None or not page.executable:
+            continue
+        try:
+            cache.match_cache_notebook(page.notebook)
+        except KeyError:
+            todo.append(page)
+    workers = _execution_workers(app, len(todo))
+    if workers < 2:
+        return  # nothing to overlap: myst-nb runs a lone page itself
+    times = _load_times(cache_dir)
+    todo.sort(key=lambda p: (-float(times.get(p.docname, 0.0)), p.docname))  # longest first
+    config = env.mystnb_config
+    logger = _logger()
+    logger.info(f"[gdflow] executing {len(todo)} page(s), {workers} at a time")
+    start = _time.perf_counter()
+    cached = 0
+    server, manager = None, None
+    if _fork_kernels(app):
+        from .._forkkernel import ForkServer
+
+        try:
+            server = ForkServer().__enter__()
+            manager = server.kernel_manager_class()
+        except (OSError, RuntimeError) as exc:
+            logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
+            server = None
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gdflow-exec") as pool:
+            futures = {pool.submit(_execute_one, page, config, manager): page for page in todo}
+            cached = _collect(futures, as_completed, cache, CacheBundleIn, times, logger)
+    finally:
+        if server is not None:
+            server.close()
+    (cache_dir / TIMES_FILE).write_text(_json.dumps(times, indent=1, sort_keys=True), encoding="utf-8")
+    logger.info(f"[gdflow] executed and cached {cached} of {len(todo)} page(s) "
+                f"in {_time.perf_counter() - start:.1f} s")
+
+
+def _collect(futures, as_completed, cache, CacheBundleIn, times, logger) -> int:
+    """Cache each page's outputs as its execution finishes; return how many were cached."""
+    cached = 0
+    for future in as_completed(futures):
+        page, result = futures[future], future.result()
+        if result is None or result.err is not None:
+            logger.info(f"[gdflow] {page.docname}: execution failed; it runs again while read")
+            continue
+        stage = cache.add_nb_to_project(str(page.path), read_data=page.read_fmt)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(page.notebook, stage.uri, data={"execution_seconds": result.time}),
+            check_validity=False, overwrite=True)
+        times[page.docname] = round(result.time, 3)
+        cached += 1
+        logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
+    return cached
+
+
+def _fork_kernels(app) -> bool:
+    """Whether kernels are forked from a pre-loaded server (config ``gdflow_fork_kernels``;
+    the environment variable ``GDFLOW_FORK_KERNELS=0`` turns it off)."""
+    env = _os.environ.get(FORK_ENV, "").strip().lower()
+    if env in {"0", "false", "no", "off"}:
+        return False
+    return bool(app.config.gdflow_fork_kernels) and hasattr(_os, "fork")
+
+
+def record_package_fingerprint(app, exception):
+    """``build-finished``: after a successful build, store which package made the cached outputs."""
+    fingerprint = getattr(app, "gdflow_fingerprint", None)
+    cache_dir = _cache_folder(app.env)
+    if exception is not None or fingerprint is None or cache_dir is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
+
+
+def setup_fresh_builds(app):
+    """Register the parallel pre-execution and the package-aware cache invalidation."""
+    app.add_config_value("gdflow_execution_workers", 0, "", [int])
+    app.add_config_value("gdflow_fork_kernels", True, "", [bool])
+    app.connect("env-get-outdated", refresh_pages_using_package)
+    app.connect("env-before-read-docs", execute_pages_in_parallel)
+    app.connect("build-finished", record_package_fingerprint)
+    app.connect("env-updated", restore_executed_notebooks)
+
+
+def restore_executed_notebooks(app, env):
+    """``env-updated``: put the outputs back into the notebooks myst-nb wrote for the pages read.
+
+    myst-nb writes each page's notebook to ``_build/jupyter_execute``; when it
+    took the outputs from the cache (as it does for every page executed in
+    parallel) it writes the notebook as read, without outputs. This writes the
+    cached outputs in, as a page that myst-nb executed itself would have them.
+    """
+    import nbformat
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    cache_dir = _cache_folder(env)
+    docnames = getattr(app, "gdflow_read_docs", None)
+    if cache_dir is None or not docnames or not (cache_dir / "global.db").is_file():
+        return
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    folder = Path(env.mystnb_config.output_folder)
+    for docname in docnames:
+        target = folder.joinpath(*(docname + ".ipynb").split("/"))
+        if not target.is_file():
+            continue
+        notebook = nbformat.reads(target.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        if not code or any(cell.get("outputs") for cell in code):
+            continue
+        try:
+            _, merged = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            continue
+        for cell in merged.cells:  # as myst-nb does: glued values leave the cell outputs
+            if cell.cell_type == "code":
+                extract_glue_data_cell(cell)
+        target.write_bytes(nbformat.writes(merged).encode("utf-8"))
