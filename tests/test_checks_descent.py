@@ -10,7 +10,7 @@ from claimtest import assert_claim_fails, assert_claim_holds
 from gdflow import claims
 from gdflow.checks import descent as checks
 from gdflow.examples import logistic_problem
-from gdflow.problems import Huber, LogisticRegression, Quadratic
+from gdflow.problems import Huber, Quadratic
 from gdflow.trajectory import DivergenceError
 
 ALL = [f"C{i:02d}" for i in range(1, 11)]
@@ -80,23 +80,6 @@ def test_worst_quadratic_gaps_match_formula_and_stay_below_tight_bound():
     measured = checks.worst_quadratic_gaps(k, smoothness=1.0, distance=1.0, grid_size=30)
     np.testing.assert_allclose(measured, worst_quadratic_gap(k, 1.0, 1.0), rtol=1e-12)
     assert np.all(measured < convex_gap_bound(k, 1.0, 1.0))
-
-
-def test_accurate_minimizer_has_tiny_gradient():
-    obj = logistic_problem(np.random.default_rng(0))
-    w = checks.accurate_minimizer(obj)
-    assert np.linalg.norm(obj.gradient(w)) <= 1e-13
-
-
-def test_accurate_minimizer_rejects_separable_data():
-    X = np.array([[1.0], [2.0], [-1.0], [-2.0]])
-    y = np.array([1.0, 1.0, -1.0, -1.0])
-    with pytest.raises(ValueError, match="Newton"):
-        checks.accurate_minimizer(LogisticRegression(X, y), max_iter=20)
-
-
-def test_accurate_minimizer_of_closed_form_objective():
-    assert np.array_equal(checks.accurate_minimizer(Huber(1.0, dim=2)), np.zeros(2))
 
 
 def test_logistic_hessians_match_single_point_hessian():

@@ -173,28 +173,6 @@ EXACT_RATIO = 1e-9
 RELATIVE_FLOOR = 1e-8
 
 
-def accurate_minimizer(objective, *, tol: float = 1e-13, max_iter: int = 50) -> np.ndarray:
-    """The minimiser of ``objective``, refined by Newton's method where a Hessian exists.
-
-    For logistic regression, Newton's method from 0 (a strongly convex, smooth
-    loss) reaches gradient norm ``tol`` in a handful of steps, a more reliable
-    minimiser than a generic solver's. Other objectives return their closed form.
-    Raises ``ValueError`` when Newton's method does not reach ``tol``.
-    """
-    if not isinstance(objective, LogisticRegression):
-        if objective.minimizer is None:
-            raise ValueError(f"{type(objective).__name__} has no known minimiser")
-        return np.asarray(objective.minimizer, dtype=float)
-    w = np.zeros(objective.dim)
-    for _ in range(max_iter):
-        g = objective.gradient(w)
-        if np.linalg.norm(g) <= tol:
-            return w
-        w = w - np.linalg.solve(objective.hessian(w), g)
-    raise ValueError(f"Newton's method did not reach gradient norm {tol:g} in {max_iter} steps "
-                     "(is the logistic loss bounded below with a minimiser?)")
-
-
 def batched_descent(objective, starts, step_sizes, num_steps: int) -> np.ndarray:
     """Gradient descent from many starts, each with its own step size, in one array sweep.
 
@@ -313,7 +291,7 @@ def check_convex_rate(*, steps=(1, 2, 4, 8, 16, 32, 64), smoothness: float = 2.0
     }
     k_all = np.arange(1, num_steps + 1)
     for name, obj in others.items():
-        star = accurate_minimizer(obj)
+        star = obj.minimizer
         _, gaps = _run_gaps(obj, _start_at_distance(rng, star, R), 1.0 / obj.smoothness, num_steps, star)
         bound = _theory.convex_gap_bound(k_all, obj.smoothness, R)
         checks.append(at_most(
@@ -346,7 +324,7 @@ def _convex_smooth_checks(rng, objectives, *, num_steps, distance, num_pairs=200
             "C04", f"min relative residual of f(y) ≥ f(x) + ∇f(x)ᵀ(y−x) + ‖∇f(y)−∇f(x)‖²/(2L), {name}",
             float(np.min(resid / (1.0 + np.abs(fx) + np.abs(fy)))), 0.0, ROUNDING,
             "rounding of f in double precision, relative to the terms' size"))
-        star = accurate_minimizer(obj)
+        star = obj.minimizer
         run = gradient_descent(obj, _start_at_distance(rng, star, distance), 1.0 / L, num_steps)
         norms = np.linalg.norm(obj.gradient(run.points), axis=1)
         checks.append(at_most(
@@ -466,7 +444,7 @@ def _rate_checks(claim_id, name, objective, step_size, factor, *, num_steps, rng
     ``attained=True``: the start is θ* + R·(1, ..., 1)/√d and the rate fitted
     from step 1 on must equal ``factor``.
     """
-    star = accurate_minimizer(objective)
+    star = objective.minimizer
     if attained:
         start = star + distance * np.ones(objective.dim) / np.sqrt(objective.dim)
     else:
@@ -638,7 +616,7 @@ def check_quadratic_error_recursion(objective=None, *, step_factor: float = 1.5,
     """
     rng = np.random.default_rng(seed)
     obj = random_quadratic(rng) if objective is None else objective
-    star = accurate_minimizer(obj)
+    star = obj.minimizer
     A = obj.A if isinstance(obj, Quadratic) else obj.hessian(star)
     lam, V = np.linalg.eigh(A)
     eta = step_factor / lam[-1]
