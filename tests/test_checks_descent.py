@@ -82,16 +82,6 @@ def test_worst_quadratic_gaps_match_formula_and_stay_below_tight_bound():
     assert np.all(measured < convex_gap_bound(k, 1.0, 1.0))
 
 
-def test_logistic_hessians_match_single_point_hessian():
-    obj = logistic_problem(np.random.default_rng(1))
-    pts = np.random.default_rng(2).standard_normal((4, obj.dim))
-    batch = checks.logistic_hessians(obj, pts)
-    for p, H in zip(pts, batch):
-        np.testing.assert_allclose(H, obj.hessian(p), rtol=1e-12, atol=1e-15)
-    with pytest.raises(ValueError, match="shape"):
-        checks.logistic_hessians(obj, np.zeros((3, obj.dim + 1)))
-
-
 def test_batched_descent_matches_single_runs_and_validates():
     from gdflow import gradient_descent
 

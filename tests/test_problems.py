@@ -105,6 +105,19 @@ def test_logistic_constants_and_minimizer():
         assert np.linalg.eigvalsh(prob.hessian(x))[-1] <= prob.smoothness + 1e-12
 
 
+def test_logistic_hessian_is_batched_and_matches_finite_differences():
+    prob = examples.logistic_problem(np.random.default_rng(6), n=40, dim=3)
+    pts = np.random.default_rng(7).normal(size=(4, 3))
+    batch = prob.hessian(pts)
+    assert batch.shape == (4, 3, 3)
+    for p, H in zip(pts, batch):
+        assert np.allclose(H, prob.hessian(p), rtol=1e-12, atol=1e-15)
+        h = 1e-6
+        cols = [(prob.gradient(p + h * e) - prob.gradient(p - h * e)) / (2 * h) for e in np.eye(3)]
+        # central differences: truncation ~ h^2 times the third derivative, rounding ~ eps/h
+        assert np.allclose(np.array(cols).T, H, atol=1e-8)
+
+
 def test_logistic_rejects_bad_data():
     with pytest.raises(ValueError, match="labels must be -1 or \\+1"):
         LogisticRegression(np.ones((3, 2)), [0, 1, 1])

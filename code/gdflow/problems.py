@@ -277,11 +277,17 @@ class LogisticRegression(Objective):
         return weights @ self.features / self.features.shape[0] + self.regularization * w
 
     def hessian(self, theta) -> np.ndarray:
-        w = as_point(theta, "theta", self.dim)
-        m = (self.features @ w) * self.labels
+        """(1/n) X^T diag(s) X + lambda I with s_i = sigma(m_i) sigma(-m_i), m_i the margins.
+
+        ``theta`` of shape (d,) gives (d, d); a batch (..., d) gives (..., d, d).
+        """
+        w = self._batch(theta)
+        if not np.all(np.isfinite(w)):
+            raise ValueError("theta contains NaN or infinite entries")
+        m = (w @ self.features.T) * self.labels
         s = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
-        n = self.features.shape[0]
-        return (self.features.T * s) @ self.features / n + self.regularization * np.eye(self.dim)
+        X = self.features
+        return np.einsum("...n,ni,nj->...ij", s, X, X) / X.shape[0] + self.regularization * np.eye(self.dim)
 
     def separable(self) -> bool:
         """True if some w has y_i x_i^T w >= 1 for all i (then, unregularised, no minimiser exists)."""

@@ -10,7 +10,7 @@ from ..claims import at_least, at_most, claim, close_to, exempt
 from ..descent import DEFAULT_DIVERGENCE_THRESHOLD, gradient_descent
 from ..examples import logistic_problem, random_quadratic, wavy_bowl
 from ..measure import geometric_rate
-from ..problems import Huber, LogisticRegression, Objective, Quadratic, ScalarQuadratic
+from ..problems import Huber, Objective, Quadratic, ScalarQuadratic
 from ..theory import sufficient_decrease_bound
 from ..trajectory import DivergenceError
 
@@ -362,7 +362,7 @@ def check_strong_convexity(*, mu_factor: float = 1.0, num_points: int = 1000, nu
                    f"≤ {grad_size:.3g} divided by the step {FD_STEP:g} perturbs each entry by a few ulps, "
                    f"so each eigenvalue by at most d·8·eps·max‖∇f‖/h = {tol:.1e}")
         else:
-            min_eig = np.linalg.eigvalsh(logistic_hessians(obj, pts))[:, 0]
+            min_eig = np.linalg.eigvalsh(obj.hessian(pts))[:, 0]
             tol = 1e-12 * max(1.0, obj.smoothness)
             why = "eigenvalues of a symmetric matrix are computed to a few ulps of its norm"
         checks.append(at_least(
@@ -411,22 +411,6 @@ def finite_difference_hessians(objective: Objective, points, step: float = FD_ST
     hess = 0.5 * (cols + np.swapaxes(cols, 1, 2))
     grad_size = float(max(np.linalg.norm(g_plus, axis=-1).max(), np.linalg.norm(g_minus, axis=-1).max()))
     return hess, grad_size
-
-
-def logistic_hessians(objective: LogisticRegression, points) -> np.ndarray:
-    """Hessians of a logistic regression at a batch of points, shape (m, d, d).
-
-    The same formula as :meth:`LogisticRegression.hessian`, one einsum for all points:
-    (1/n) X^T diag(s) X + lambda I with s_i = sigma(m_i) sigma(-m_i), m_i the margins.
-    """
-    w = np.atleast_2d(np.asarray(points, dtype=float))
-    if w.ndim != 2 or w.shape[1] != objective.dim:
-        raise ValueError(f"points must have shape (m, {objective.dim}); got {np.shape(points)}")
-    X, y = objective.features, objective.labels
-    m = (w @ X.T) * y
-    s = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
-    H = np.einsum("pn,ni,nj->pij", s, X, X) / X.shape[0]
-    return H + objective.regularization * np.eye(objective.dim)
 
 
 def _prefix_above(values, relative_floor):
