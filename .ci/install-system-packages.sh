@@ -3,14 +3,14 @@
 # with sudo). Idempotent: packages already installed are left as they are, and apt is
 # not even asked when everything is present.
 #
-#   .ci/install-system-packages.sh          TeX subset + poppler + chromium (tests)
-#   .ci/install-system-packages.sh --pdf    TeX subset + poppler only (building the PDF)
+#   .ci/install-system-packages.sh          TeX subset + poppler + rsvg-convert + chromium (tests)
+#   .ci/install-system-packages.sh --pdf    TeX subset + poppler + rsvg-convert (building the PDF)
 #
 # The TeX subset is the lean pdflatex route (about 355 MB), not texlive-full.
 set -euo pipefail
 
 packages=(latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
-          tex-gyre poppler-utils)
+          tex-gyre poppler-utils librsvg2-bin)
 case "${1:-}" in
   --pdf) ;;
   "") packages+=(chromium) ;;

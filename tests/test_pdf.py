@@ -186,10 +186,25 @@ def test_bibliography_is_in_the_pdf(pdf, site, tex):
             "the bibliography belongs inside the References chapter, not a chapter of its own"
 
 
-def test_figures_are_in_the_pdf(pdf, site):
+def _graphics(page) -> int:
+    """Raster images and included vector drawings (form XObjects) placed on a PDF page."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return 0
+    return sum(xobjects.get_object()[name].get_object().get("/Subtype") in ("/Image", "/Form")
+               for name in xobjects.get_object())
+
+
+def test_figures_are_in_the_pdf(pdf, site, tex):
     figures = count_in_pages(site, r'<img [^>]*src="\.\./_images/')
-    images = sum(len(page.images) for page in pypdf.PdfReader(pdf).pages)
-    assert images >= figures, (images, figures)
+    placed = sum(_graphics(page) for page in pypdf.PdfReader(pdf).pages)
+    assert placed >= figures, (placed, figures)
+    # The SVG figures arrive as vector PDF (converted by rsvg-convert), not as bitmaps.
+    included = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([^}]*)\}(\.\w+)\}", tex)
+    assert len(included) >= figures, (len(included), figures)
+    svg_figures = count_in_pages(site, r'<img [^>]*src="\.\./_images/[^"]*\.svg"')
+    assert sum(ext == ".pdf" for _, ext in included) >= svg_figures
 
 
 def test_fonts_are_embedded(pdf, system_tool):

@@ -17,7 +17,7 @@ from typing import Callable
 
 __all__ = [
     "Check", "ClaimViolation", "at_most", "at_least", "close_to",
-    "claim", "exempt", "exemptions", "registry", "run",
+    "claim", "exempt", "exemptions", "registry", "run", "stored_or_run",
 ]
 
 
@@ -186,5 +186,25 @@ def run(claim_id: str, **options) -> tuple[Check, ...]:
     specs = registry()
     if claim_id not in specs:
         raise KeyError(f"no check is registered for claim {claim_id!r}")
-    out = specs[claim_id].function(**options)
-    return (out,) if isinstance(out, Check) else tuple(out)
+    function = specs[claim_id].function
+    out = function(**options)
+    checks = (out,) if isinstance(out, Check) else tuple(out)
+    from . import claimstore  # a passing run is kept for the ledger of this build
+
+    claimstore.save(claim_id, claimstore.run_key(function, options), checks)
+    return checks
+
+
+def stored_or_run(claim_id: str, **options) -> tuple[tuple[Check, ...], bool]:
+    """The checks of ``run(claim_id, **options)``, taken from this build's store if a
+    chapter already ran them with the same arguments and package (see
+    :mod:`gdflow.claimstore`); the flag says whether they were taken from there."""
+    specs = registry()
+    if claim_id not in specs:
+        raise KeyError(f"no check is registered for claim {claim_id!r}")
+    from . import claimstore
+
+    stored = claimstore.load(claim_id, claimstore.run_key(specs[claim_id].function, options))
+    if stored is not None:
+        return stored, True
+    return run(claim_id, **options), False

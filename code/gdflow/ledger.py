@@ -23,16 +23,30 @@ class LedgerRow:
     label: str
     statement: str
     check: Check
+    #: Whether the check was taken from a chapter's run of this build (see
+    #: :func:`gdflow.claims.stored_or_run`) rather than run for the ledger.
+    from_chapter: bool = False
 
 
-def run_ledger(claim_ids=None) -> list[LedgerRow]:
-    """Run the checks of ``claim_ids`` (default: every registered claim), in id order."""
+def run_ledger(claim_ids=None, reuse: bool = True) -> list[LedgerRow]:
+    """The checks of ``claim_ids`` (default: every registered claim) with their default
+    arguments, in id order.
+
+    With ``reuse`` (the default), a check a chapter of this build already ran with the
+    same arguments and the same package is taken from the build's store instead of
+    being run again (:func:`gdflow.claims.stored_or_run`); outside a book build there
+    is no store and every check runs.
+    """
     specs = claims.registry()
     ids = list(specs) if claim_ids is None else list(claim_ids)
     rows = []
     for cid in ids:
         spec = specs[cid]
-        rows.extend(LedgerRow(spec.label, spec.statement, c) for c in claims.run(cid))
+        if reuse:
+            checks, stored = claims.stored_or_run(cid)
+        else:
+            checks, stored = claims.run(cid), False
+        rows.extend(LedgerRow(spec.label, spec.statement, c, stored) for c in checks)
     return rows
 
 

@@ -89,11 +89,12 @@ BOOK_RC = {
 }
 
 
-def use_book_style(formats=("svg", "png")) -> None:
+def use_book_style(formats=("svg",)) -> None:
     """Apply the book's matplotlib style and, inside a notebook, its figure formats.
 
-    SVG is what the website shows (crisp, small for line plots); PNG is what the
-    PDF embeds. ``SOURCE_DATE_EPOCH`` removes the date matplotlib writes into SVG.
+    Figures are written once, as SVG: the website shows it (crisp, small for line
+    plots) and the PDF build converts it to vector PDF. ``SOURCE_DATE_EPOCH``
+    removes the date matplotlib writes into SVG.
     """
     import matplotlib as mpl
     from cycler import cycler

@@ -34,6 +34,8 @@ from pathlib import PurePosixPath as _PurePosixPath
 FINGERPRINT_FILE = "gdflow-package.sha256"
 #: File beside the cache holding each page's last execution time (longest pages start first).
 TIMES_FILE = "gdflow-execution-times.json"
+#: Folder beside the cache where the pages' kernels store their claim results.
+CLAIM_STORE_FOLDER = "gdflow-claims"
 #: Environment variable that overrides the number of pages executed at once.
 WORKERS_ENV = "GDFLOW_EXECUTION_WORKERS"
 #: Environment variable that, set to 0, starts every kernel the ordinary way.
@@ -116,6 +118,16 @@ def refresh_pages_using_package(app, env, added, changed, removed):
     app.gdflow_fingerprint = current
     stamp = cache_dir / FINGERPRINT_FILE
     previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    # The pages' kernels store their claim results here for the ledger (gdflow.claimstore);
+    # results of another version of the package are removed, not merely ignored.
+    from ..claimstore import STORE_ENV
+
+    store = cache_dir / CLAIM_STORE_FOLDER
+    if previous != current:
+        import shutil
+
+        shutil.rmtree(store, ignore_errors=True)
+    _os.environ[STORE_ENV] = str(store.resolve())
     if previous == current or not (cache_dir / "global.db").is_file():
         return []
     from jupyter_cache import get_cache
@@ -169,15 +181,23 @@ def _execute_one(page, config, kernel_manager_class=None):
 
 
 def execute_pages_in_parallel(app, env, docnames):
-    """``env-before-read-docs``: execute the uncached pages to be read, several at once."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    """``env-before-read-docs``: start executing the uncached pages to be read, several
+    at once, and reorder the reading so that Sphinx works while they run.
+
+    Sphinx reads first the pages that need no execution, then the executed ones in
+    the order they were started; ``source-read`` (:func:`wait_for_page`) holds each of
+    those until its run has finished and its outputs are in the cache. Pages named in
+    ``gdflow_execute_last`` start only when every other page has finished (the claims
+    ledger takes results the chapters stored) and are read last.
+    """
+    from concurrent.futures import ThreadPoolExecutor, wait
+    import threading
 
     app.gdflow_read_docs = list(docnames)
     cache_dir = _cache_folder(env)
     if cache_dir is None or not docnames:
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(cache_dir))
     todo = []
@@ -193,12 +213,13 @@ def execute_pages_in_parallel(app, env, docnames):
     if workers < 2:
         return  # nothing to overlap: myst-nb runs a lone page itself
     times = _load_times(cache_dir)
-    todo.sort(key=lambda p: (-float(times.get(p.docname, 0.0)), p.docname))  # longest first
+    last_names = set(app.config.gdflow_execute_last or ())
+    todo.sort(key=lambda p: (p.docname in last_names, -float(times.get(p.docname, 0.0)), p.docname))
+    first = [p for p in todo if p.docname not in last_names]
+    last = [p for p in todo if p.docname in last_names]
     config = env.mystnb_config
     logger = _logger()
     logger.info(f"[gdflow] executing {len(todo)} page(s), {workers} at a time")
-    start = _time.perf_counter()
-    cached = 0
     server, manager = None, None
     if _fork_kernels(app):
         from .._forkkernel import ForkServer
@@ -209,34 +230,91 @@ def execute_pages_in_parallel(app, env, docnames):
         except (OSError, RuntimeError) as exc:
             logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
             server = None
+    slots = threading.Semaphore(workers)
+
+    def run(page, after=()):
+        wait(after)
+        with slots:
+            return _execute_one(page, config, manager)
+
+    pool = ThreadPoolExecutor(max_workers=len(todo), thread_name_prefix="gdflow-exec")
+    pending = {}
+    for page in first:
+        pending[page.docname] = (page, pool.submit(run, page))
+    earlier = [future for _, future in pending.values()]
+    for page in last:
+        pending[page.docname] = (page, pool.submit(run, page, earlier))
+    app.gdflow_execution = _Execution(pool, server, pending, cache, times, _time.perf_counter(), len(todo))
+    started = [p.docname for p in todo]
+    if app.parallel > 1:  # pages are read in other processes: finish every run first
+        for docname in started:
+            wait_for_page(app, docname, None)
+        return
+    # Read the pages that need no run while the runs go on, then the runs as they finish.
+    rest = [d for d in docnames if d not in pending]
+    docnames[:] = rest + started
+
+
+@_dataclass
+class _Execution:
+    """The runs started by :func:`execute_pages_in_parallel` and what they need to finish."""
+
+    pool: object
+    server: object
+    pending: dict
+    cache: object
+    times: dict
+    start: float
+    total: int
+    cached: int = 0
+
+
+def wait_for_page(app, docname, source):
+    """``source-read``: wait for this page's run, if one was started, and cache its outputs.
+
+    A page whose run failed is left alone: myst-nb runs it again while reading it and
+    reports the error as it always does.
+    """
+    from jupyter_cache.base import CacheBundleIn
+
+    execution = getattr(app, "gdflow_execution", None)
+    if execution is None or docname not in execution.pending:
+        return
+    page, future = execution.pending.pop(docname)
+    result = future.result()
+    logger = _logger()
+    if result is None or result.err is not None:
+        logger.info(f"[gdflow] {page.docname}: execution failed; it runs again while read")
+        return
+    stage = execution.cache.add_nb_to_project(str(page.path), read_data=page.read_fmt)
+    execution.cache.cache_notebook_bundle(
+        CacheBundleIn(page.notebook, stage.uri, data={"execution_seconds": result.time}),
+        check_validity=False, overwrite=True)
+    execution.times[page.docname] = round(result.time, 3)
+    execution.cached += 1
+    logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
+
+
+def finish_execution(app, *args):
+    """``env-updated`` and ``build-finished``: collect what is left, stop the kernels'
+    server, and store each page's run time (the longest pages start first next time)."""
+    execution = getattr(app, "gdflow_execution", None)
+    if execution is None:
+        return
+    app.gdflow_execution = None
     try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gdflow-exec") as pool:
-            futures = {pool.submit(_execute_one, page, config, manager): page for page in todo}
-            cached = _collect(futures, as_completed, cache, CacheBundleIn, times, logger)
+        for docname in list(execution.pending):
+            wait_for_page(app, docname, None)
     finally:
-        if server is not None:
-            server.close()
-    (cache_dir / TIMES_FILE).write_text(_json.dumps(times, indent=1, sort_keys=True), encoding="utf-8")
-    logger.info(f"[gdflow] executed and cached {cached} of {len(todo)} page(s) "
-                f"in {_time.perf_counter() - start:.1f} s")
-
-
-def _collect(futures, as_completed, cache, CacheBundleIn, times, logger) -> int:
-    """Cache each page's outputs as its execution finishes; return how many were cached."""
-    cached = 0
-    for future in as_completed(futures):
-        page, result = futures[future], future.result()
-        if result is None or result.err is not None:
-            logger.info(f"[gdflow] {page.docname}: execution failed; it runs again while read")
-            continue
-        stage = cache.add_nb_to_project(str(page.path), read_data=page.read_fmt)
-        cache.cache_notebook_bundle(
-            CacheBundleIn(page.notebook, stage.uri, data={"execution_seconds": result.time}),
-            check_validity=False, overwrite=True)
-        times[page.docname] = round(result.time, 3)
-        cached += 1
-        logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
-    return cached
+        execution.pool.shutdown(wait=True)
+        if execution.server is not None:
+            execution.server.close()
+    cache_dir = _cache_folder(app.env)
+    if cache_dir is not None:
+        (cache_dir / TIMES_FILE).write_text(_json.dumps(execution.times, indent=1, sort_keys=True),
+                                            encoding="utf-8")
+    _logger().info(f"[gdflow] executed and cached {execution.cached} of {execution.total} page(s) "
+                   f"in {_time.perf_counter() - execution.start:.1f} s")
 
 
 def _fork_kernels(app) -> bool:
@@ -263,7 +341,11 @@ def setup_fresh_builds(app):
     app.add_config_value("gdflow_execution_workers", 0, "", [int])
     app.add_config_value("gdflow_fork_kernels", True, "", [bool])
     app.connect("env-get-outdated", refresh_pages_using_package)
+    app.add_config_value("gdflow_execute_last", [], "", [list, tuple])
     app.connect("env-before-read-docs", execute_pages_in_parallel)
+    app.connect("source-read", wait_for_page)
+    app.connect("env-updated", finish_execution)
+    app.connect("build-finished", finish_execution)
     app.connect("build-finished", record_package_fingerprint)
     app.connect("env-updated", restore_executed_notebooks)
 
