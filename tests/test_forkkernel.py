@@ -96,3 +96,16 @@ def test_server_stops_cleanly():
     server.close()
     assert process.returncode == 0
     assert not os.path.exists(server.address)
+
+
+def test_clients_skip_jupyter_clients_fixed_waits(server):
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from gdflow import _forkkernel
+
+    manager = server.kernel_manager_class()(kernel_name="python3")
+    client_class = type(manager.client())
+    # nbclient calls wait_for_ready: it must be the override, not jupyter_client's 0.2 s drain
+    assert client_class.wait_for_ready is client_class._async_wait_for_ready
+    assert client_class.wait_for_ready is not AsyncKernelClient.wait_for_ready
+    assert _forkkernel.QUICK_WAIT < 0.1
