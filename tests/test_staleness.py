@@ -97,6 +97,7 @@ def test_package_change_reexecutes_pages_that_import_it(tmp_path):
     assert result.returncode == 0, log[-3000:]
     assert executed(log) == {"probe", "plain"}
     assert "[gdflow] executing 2 page(s), 2 at a time" in log  # the parallel path ran
+    assert "kernel server starting" in log  # started early: nothing was cached
     assert "probe value 41" in page(root, "probe")
 
     set_probe(root, 42)  # the page's source is untouched: only the package changed
@@ -107,9 +108,10 @@ def test_package_change_reexecutes_pages_that_import_it(tmp_path):
     assert "probe value 42" in html and "probe value 41" not in html
     assert "plain value 42" in page(root, "plain")
 
-    result, log = build(root)  # nothing changed: nothing runs
+    result, log = build(root)  # nothing changed: nothing runs, no kernel server starts
     assert result.returncode == 0, log[-3000:]
     assert executed(log) == set()
+    assert "kernel server starting" not in log
 
 
 def test_page_edit_reexecutes_that_page_only_and_failures_fail_the_build(tmp_path):
@@ -131,3 +133,43 @@ def test_page_edit_reexecutes_that_page_only_and_failures_fail_the_build(tmp_pat
     result, log = build(root)
     assert result.returncode != 0
     assert "probe failure" in log
+
+
+def test_pages_named_last_run_after_the_others_while_sphinx_reads_the_rest(tmp_path):
+    """``gdflow_execute_last`` pages (the claims ledger) start once every other page has
+    finished; pages without runs are read first, while the kernels work."""
+    root = copy_tree(tmp_path / "project")
+    marker = tmp_path / "first-finished"
+    (root / "_toc.yml").write_text(TOC.replace("book/probe", "book/first").replace("book/plain", "book/last"))
+    (root / "book" / "index.md").write_text("# Order book\n\nNo code here.\n")
+    (root / "book" / "first.md").write_text(HEADER + f"""
+# First
+
+```{{code-cell}} ipython3
+import time, pathlib
+time.sleep(1.0)
+pathlib.Path({str(marker)!r}).write_text("done")
+```
+""")
+    (root / "book" / "last.md").write_text(HEADER + f"""
+# Last
+
+```{{code-cell}} ipython3
+import pathlib
+assert pathlib.Path({str(marker)!r}).read_text() == "done", "ran before the first page finished"
+print("last ran after first")
+```
+""")
+    config = root / "_config.yml"
+    text = config.read_text()
+    assert 'gdflow_execute_last: ["book/claims-ledger"]' in text
+    config.write_text(text.replace('gdflow_execute_last: ["book/claims-ledger"]',
+                                   'gdflow_execute_last: ["book/last"]'))
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+    assert "[gdflow] executed book/first in" in log and "[gdflow] executed book/last in" in log
+    assert "execution failed" not in log, "the last page ran too early and had to be run again"
+    plain_log = re.sub(r"\x1b\[[0-9;]*m", "", log)
+    read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain_log)
+    assert read == ["book/index", "book/first", "book/last"], read
+    assert "last ran after first" in page(root, "last")

@@ -78,13 +78,35 @@ def preload(modules=PRELOAD) -> list[str]:
     # Silences debugpy's note on frozen modules; each kernel gets its own environment back.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     done = []
-    for name in modules:
+    for name in [*modules, *_package_modules()]:
         try:
             importlib.import_module(name)
         except Exception:  # an optional module: the kernel imports it itself if it needs it
             continue
         done.append(name)
     return done
+
+
+def _package_modules(package: str = "gdflow", skip=("sphinxext", "_forkkernel")) -> list[str]:
+    """Every module of ``package`` (the claim checks import scipy.stats: a third of a
+    second per page otherwise), except the Sphinx extension and this module."""
+    import importlib
+    import pkgutil
+
+    try:
+        root = importlib.import_module(package)
+    except Exception:
+        return []
+    names, folders = [], [(root.__path__, f"{package}.")]
+    while folders:  # walk by hand: pkgutil.walk_packages would import the skipped packages
+        path, prefix = folders.pop()
+        for info in pkgutil.iter_modules(path):
+            if info.name in skip:
+                continue
+            names.append(prefix + info.name)
+            if info.ispkg:
+                folders.append(([os.path.join(p, info.name) for p in path], f"{prefix}{info.name}."))
+    return sorted(names)
 
 
 def _run_kernel(request: dict) -> None:
@@ -243,18 +265,32 @@ class ForkServer:
         self.address = os.path.join(self._dir.name, "server.sock")
         self._env = env
         self.process = None
+        self._ready = False
 
-    def __enter__(self) -> "ForkServer":
+    def start(self) -> "ForkServer":
+        """Start the server process and return at once (it imports while the caller works)."""
         import subprocess
 
         code = "import sys; from gdflow._forkkernel import serve; serve(sys.argv[1])"
         self.process = subprocess.Popen([sys.executable, "-c", code, self.address], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=self._env)
-        line = self.process.stdout.readline()
-        if line.strip() != b"ready":
-            self.close()
-            raise RuntimeError("the kernel fork server did not start")
+        self._ready = False
         return self
+
+    def wait_ready(self) -> "ForkServer":
+        """Wait until the server listens; raise RuntimeError (and stop it) if it failed."""
+        if self.process is None:
+            raise RuntimeError("the kernel fork server is not running")
+        if not self._ready:
+            line = self.process.stdout.readline()
+            if line.strip() != b"ready":
+                self.close()
+                raise RuntimeError("the kernel fork server did not start")
+            self._ready = True
+        return self
+
+    def __enter__(self) -> "ForkServer":
+        return self.start().wait_ready()
 
     def close(self) -> None:
         if self.process is not None:

@@ -196,6 +196,7 @@ def execute_pages_in_parallel(app, env, docnames):
     app.gdflow_read_docs = list(docnames)
     cache_dir = _cache_folder(env)
     if cache_dir is None or not docnames:
+        _stop_early_server(app)
         return
     from jupyter_cache import get_cache
 
@@ -211,6 +212,7 @@ def execute_pages_in_parallel(app, env, docnames):
             todo.append(page)
     workers = _execution_workers(app, len(todo))
     if workers < 2:
+        _stop_early_server(app)
         return  # nothing to overlap: myst-nb runs a lone page itself
     times = _load_times(cache_dir)
     last_names = set(app.config.gdflow_execute_last or ())
@@ -224,8 +226,9 @@ def execute_pages_in_parallel(app, env, docnames):
     if _fork_kernels(app):
         from .._forkkernel import ForkServer
 
+        server, app.gdflow_early_server = getattr(app, "gdflow_early_server", None), None
         try:
-            server = ForkServer().__enter__()
+            server = (server or ForkServer().start()).wait_ready()
             manager = server.kernel_manager_class()
         except (OSError, RuntimeError) as exc:
             logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
@@ -295,9 +298,38 @@ def wait_for_page(app, docname, source):
     logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
 
 
+def start_server_early(app):
+    """``builder-inited``: when every page will run (no cache yet, or the package changed),
+    start the kernels' fork server now, so that its imports overlap Sphinx's start-up."""
+    from ..builds import package_fingerprint
+
+    cache_dir = _cache_folder(app.env)
+    if cache_dir is None or not _fork_kernels(app) or _execution_workers(app, 2) < 2:
+        return
+    stamp = cache_dir / FINGERPRINT_FILE
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    if (cache_dir / "global.db").is_file() and previous == package_fingerprint():
+        return  # an incremental build: most pages are cached, start the server only if needed
+    from .._forkkernel import ForkServer
+
+    try:
+        app.gdflow_early_server = ForkServer().start()
+    except OSError:
+        app.gdflow_early_server = None
+    else:
+        _logger().info("[gdflow] no cached outputs for this package yet: kernel server starting")
+
+
+def _stop_early_server(app):
+    server, app.gdflow_early_server = getattr(app, "gdflow_early_server", None), None
+    if server is not None:
+        server.close()
+
+
 def finish_execution(app, *args):
     """``env-updated`` and ``build-finished``: collect what is left, stop the kernels'
     server, and store each page's run time (the longest pages start first next time)."""
+    _stop_early_server(app)
     execution = getattr(app, "gdflow_execution", None)
     if execution is None:
         return
@@ -342,6 +374,7 @@ def setup_fresh_builds(app):
     app.add_config_value("gdflow_fork_kernels", True, "", [bool])
     app.connect("env-get-outdated", refresh_pages_using_package)
     app.add_config_value("gdflow_execute_last", [], "", [list, tuple])
+    app.connect("builder-inited", start_server_early)
     app.connect("env-before-read-docs", execute_pages_in_parallel)
     app.connect("source-read", wait_for_page)
     app.connect("env-updated", finish_execution)
