@@ -247,7 +247,8 @@ def execute_pages_in_parallel(app, env, docnames):
     earlier = [future for _, future in pending.values()]
     for page in last:
         pending[page.docname] = (page, pool.submit(run, page, earlier))
-    app.gdflow_execution = _Execution(pool, server, pending, cache, times, _time.perf_counter(), len(todo))
+    execution = _Execution(pool, server, pending, cache, times, _time.perf_counter(), len(todo))
+    app.gdflow_execution = execution
     started = [p.docname for p in todo]
     if app.parallel > 1:  # pages are read in other processes: finish every run first
         for docname in started:
@@ -256,6 +257,7 @@ def execute_pages_in_parallel(app, env, docnames):
     # Read the pages that need no run while the runs go on, then the runs as they finish.
     rest = [d for d in docnames if d not in pending]
     docnames[:] = rest + started
+    execution.order = docnames
 
 
 @_dataclass
@@ -270,6 +272,8 @@ class _Execution:
     start: float
     total: int
     cached: int = 0
+    #: The list of pages Sphinx is reading, in its order (None: not reordered).
+    order: list | None = None
 
 
 def wait_for_page(app, docname, source):
@@ -278,10 +282,35 @@ def wait_for_page(app, docname, source):
     A page whose run failed is left alone: myst-nb runs it again while reading it and
     reports the error as it always does.
     """
+    execution = getattr(app, "gdflow_execution", None)
+    if execution is None:
+        return
+    try:
+        _cache_run(execution, docname)
+    finally:
+        _read_finished_next(execution, docname)
+
+
+def _read_finished_next(execution, current):
+    """Move the pages whose runs have finished to the front of the pages still to be read.
+
+    Sphinx reads ``execution.order`` (the very list it iterates) one page at a time, so
+    a page that is ready is read next instead of after a page still running.
+    """
+    order = execution.order
+    if order is None or current not in order:
+        return
+    at = order.index(current) + 1
+    tail = order[at:]
+    ready = [d for d in tail if d in execution.pending and execution.pending[d][1].done()]
+    if ready:
+        order[at:] = ready + [d for d in tail if d not in ready]
+
+
+def _cache_run(execution, docname):
     from jupyter_cache.base import CacheBundleIn
 
-    execution = getattr(app, "gdflow_execution", None)
-    if execution is None or docname not in execution.pending:
+    if docname not in execution.pending:
         return
     page, future = execution.pending.pop(docname)
     result = future.result()
@@ -336,7 +365,7 @@ def finish_execution(app, *args):
     app.gdflow_execution = None
     try:
         for docname in list(execution.pending):
-            wait_for_page(app, docname, None)
+            _cache_run(execution, docname)
     finally:
         execution.pool.shutdown(wait=True)
         if execution.server is not None:

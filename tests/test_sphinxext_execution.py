@@ -1,0 +1,44 @@
+"""Unit tests of the build's execution scheduling (gdflow.sphinxext.execution)."""
+
+from concurrent.futures import Future
+
+from gdflow.sphinxext import execution
+
+
+def future(done: bool) -> Future:
+    f = Future()
+    if done:
+        f.set_result(None)
+    return f
+
+
+def make(order, done, running):
+    pending = {name: (None, future(True)) for name in done}
+    pending.update({name: (None, future(False)) for name in running})
+    return execution._Execution(pool=None, server=None, pending=pending, cache=None, times={},
+                                start=0.0, total=len(pending), order=order)
+
+
+def test_finished_pages_are_read_next_and_the_list_object_is_kept():
+    order = ["index", "summary", "slow", "medium", "fast", "ledger"]
+    run = make(order, done=["fast", "medium"], running=["slow", "ledger"])
+    execution._read_finished_next(run, "index")
+    # finished runs first, in the order they were to be read; the rest keep their order
+    assert order == ["index", "medium", "fast", "summary", "slow", "ledger"]
+    assert run.order is order  # Sphinx iterates this very list
+
+
+def test_nothing_moves_when_no_run_has_finished_or_the_page_is_unknown():
+    order = ["index", "slow", "ledger"]
+    run = make(order, done=[], running=["slow", "ledger"])
+    execution._read_finished_next(run, "index")
+    assert order == ["index", "slow", "ledger"]
+    execution._read_finished_next(run, "not-a-page")
+    assert order == ["index", "slow", "ledger"]
+
+
+def test_pages_already_read_stay_where_they_are():
+    order = ["a", "b", "c", "d"]
+    run = make(order, done=["a", "d"], running=["c"])
+    execution._read_finished_next(run, "b")
+    assert order == ["a", "b", "d", "c"]
