@@ -67,3 +67,34 @@ def test_contour_grid_spans_the_box_and_evaluates_the_objective():
     assert X.shape == Y.shape == Z.shape == (5, 5)
     assert X[0].tolist() == [-2.0, -1.0, 0.0, 1.0, 2.0] and Y[:, 0].tolist() == [-1.0, -0.5, 0.0, 0.5, 1.0]
     assert np.allclose(Z, X**2 + 0.5 * Y**2)
+
+
+def _math_svg() -> bytes:
+    import io
+
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([0, 1], [0, 1], label=r"$f(\theta_k) - f^* \leq \frac{LR^2}{2k}$")
+    ax.set_xlabel(r"$\eta L$")
+    ax.legend()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def test_shared_text_paths_write_the_same_svg(monkeypatch):
+    from matplotlib import textpath
+    from matplotlib.backends import backend_svg
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    init = backend_svg.RendererSVG.__init__
+    original = getattr(init, "__wrapped__", init)
+    monkeypatch.setattr(backend_svg.RendererSVG, "__init__", original)
+    before = _math_svg()
+    plotting.share_text_paths()
+    plotting.share_text_paths()  # idempotent: wraps once
+    wrapped = backend_svg.RendererSVG.__init__
+    assert wrapped.__wrapped__ is original
+    renderer = backend_svg.RendererSVG(100, 100, __import__("io").StringIO())
+    assert renderer._text2path is textpath.text_to_path
+    assert _math_svg() == before == _math_svg()

@@ -102,6 +102,7 @@ def use_book_style(formats=("svg",)) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     mpl.rcParams.update(BOOK_RC)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=list(PALETTE))
+    share_text_paths()
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -109,6 +110,33 @@ def use_book_style(formats=("svg",)) -> None:
         return
     if get_ipython() is not None:
         set_matplotlib_formats(*formats, metadata={"Date": None} if "svg" in formats else None)
+
+
+def share_text_paths() -> None:
+    """Let every SVG renderer use matplotlib's one shared text-to-path converter.
+
+    With ``svg.fonttype: path`` each label becomes outlines. matplotlib gives every
+    renderer a converter of its own, whose cache of parsed math text is then empty
+    for each figure; most of the time spent writing the book's SVG figures went into
+    parsing the same labels again. The shared converter (``matplotlib.textpath.text_to_path``)
+    keeps that cache for the whole process. The SVG written is the same, byte for byte.
+    Idempotent.
+    """
+    from matplotlib import textpath
+    from matplotlib.backends import backend_svg
+
+    renderer = backend_svg.RendererSVG
+    if getattr(renderer.__init__, "_gdflow_shared_text_paths", False):
+        return
+    original = renderer.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self._text2path = textpath.text_to_path
+
+    __init__._gdflow_shared_text_paths = True
+    __init__.__wrapped__ = original
+    renderer.__init__ = __init__
 
 
 # ---------------------------------------------------------------------------
