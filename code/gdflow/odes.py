@@ -26,7 +26,7 @@ NESTEROV_T0 = 1e-4
 
 
 def damped_flow(objective: Objective, start, times, damping: float, *, velocity=None,
-                rtol: float = RTOL, atol: float = ATOL) -> Trajectory:
+                rtol: float = RTOL, atol: float = ATOL, method: str = "DOP853") -> Trajectory:
     r"""Solve theta'' + gamma theta' + grad f(theta) = 0 from theta(0) = start.
 
     Parameters
@@ -43,6 +43,11 @@ def damped_flow(objective: Objective, start, times, damping: float, *, velocity=
         theta'(0); zero (a ball released at rest) by default.
     rtol, atol : float
         Solver tolerances.
+    method : {"DOP853", "LSODA"}
+        The ``solve_ivp`` method. Heavy damping over a long time makes the
+        system stiff (the velocity relaxes at rate gamma while the position
+        moves at rate 1/gamma), and an explicit method then needs about
+        gamma^2 steps; ``"LSODA"`` switches to an implicit method there.
 
     Returns
     -------
@@ -68,11 +73,14 @@ def damped_flow(objective: Objective, start, times, damping: float, *, velocity=
     t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
+    if method not in ("DOP853", "LSODA"):
+        raise ValueError(f"method must be 'DOP853' or 'LSODA'; got {method!r}")
     d = x0.size
 
     def rhs(_t, y):
         return np.concatenate([y[d:], -gamma * y[d:] - objective.gradient(y[:d])])
-    states = sample_ivp(rhs, np.concatenate([x0, v0]), t, rtol=rtol, atol=atol, name="damped-flow")
+    states = sample_ivp(rhs, np.concatenate([x0, v0]), t, rtol=rtol, atol=atol, name="damped-flow",
+                        method=method)
     points = states[:, :d]
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values,
