@@ -154,7 +154,7 @@ def langevin(
     recorded = [x0.copy()]
     steps, times = [0], [0.0]
     x, t, diverged = x0.copy(), 0.0, False
-    noise = np.empty_like(x0)
+    noise = np.empty(x0.shape)  # C order: filled like rng.standard_normal(x0.shape)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(num_steps):
             eta = schedule(k)
