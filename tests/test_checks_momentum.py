@@ -56,5 +56,24 @@ def test_stability_sweep_shape_and_edge():
     assert np.all(growth[0, a < 1.9] < 1) and np.all(growth[0, a > 2.1] > 1)
 
 
+def test_stability_sweep_reports_overflow_as_divergence():
+    # alpha lambda = 8 grows by about 7 per step: it overflows long before 1000 steps
+    growth = mom.heavy_ball_scalar_sweep([1.0, 8.0], [0.0, 0.9], num_steps=1000)
+    assert np.all(np.isinf(growth[:, 1])) and np.all(growth[:, 0] < 1)
+
+
+def test_discretisation_errors_with_one_flow_solve_match_separate_solves():
+    from gdflow.examples import logistic_problem
+    from gdflow.momentum import heavy_ball
+    from gdflow.odes import damped_flow
+    f = logistic_problem(np.random.default_rng(2))
+    x0 = np.full(f.dim, 2.0)
+    hs, errors = mom.heavy_ball_discretisation_errors(f, x0, 1.0, 2.0, (20, 30))
+    for h, n, err in zip(hs, (20, 30), errors):
+        path = heavy_ball(f, x0, h * h, 1.0 - h, n)
+        exact = damped_flow(f, x0, path.times, 1.0).points
+        assert err == pytest.approx(np.max(np.linalg.norm(path.points - exact, axis=1)), rel=1e-9)
+
+
 def test_jordan_window_factor():
     assert mom.jordan_window_factor(50, 100) == pytest.approx(2 ** (1 / 50))

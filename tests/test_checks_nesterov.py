@@ -43,6 +43,31 @@ def test_a08_fails_without_momentum():
     assert not _all_pass(checks)
 
 
+def test_closed_form_path_matches_the_solver():
+    from gdflow.odes import nesterov_flow
+    q, x0 = nes.su_boyd_candes_quadratic()
+    t = np.linspace(0.0, 300.0, 601)
+    np.testing.assert_allclose(nes.su_boyd_candes_flow(t), nesterov_flow(q, x0, t).points, atol=1e-8)
+
+
+def test_gaps_are_cached_read_only_and_shrink():
+    gaps = nes.su_boyd_candes_gaps((1.0, 0.25), 300.0)
+    assert gaps is nes.su_boyd_candes_gaps([1, 0.25], 300)
+    assert not gaps.flags.writeable and gaps[1] < gaps[0]
+
+
+def test_ode_rate_curve_uses_the_checked_samples():
+    t, gaps, r2 = nes.ode_rate_curve("quadratic", num_points=50)
+    ts, X, _ = nes.ode_rate_samples("quadratic")
+    assert t[0] >= 0.5 - 0.05 and t[-1] == 300.0 and np.all(np.diff(t) > 0) and t.size <= 50
+    q, x0 = nes.su_boyd_candes_quadratic()
+    idx = np.searchsorted(ts, t)
+    np.testing.assert_array_equal(gaps, q.value(X[idx]) - q.minimum)
+    assert r2 == 2.0
+    with pytest.raises(ValueError, match="problem"):
+        nes.ode_rate_problem("quartic")
+
+
 def test_iterations_grow_like_sqrt_kappa():
     counts = nes.iterations_to_accuracy((100.0, 10000.0))
     assert 5 < counts[1] / counts[0] < 12

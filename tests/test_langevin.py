@@ -48,6 +48,27 @@ def test_one_step_has_the_euler_maruyama_noise():
     assert abs(var / 0.1 - 1.0) < 5 * np.sqrt(2 / 200000)
 
 
+def test_update_is_the_euler_maruyama_formula_in_one_and_two_dimensions():
+    # the in-place update must reproduce x - eta grad f(x) + sqrt(2 eta / beta) xi bit for bit
+    for objective, start in ((DoubleWell(), [0.5]), (Quadratic([[2.0, 0.5], [0.5, 1.0]]), [1.0, -1.0])):
+        run = langevin(objective, start, 0.05, 3, inverse_temperature=2.0,
+                       rng=np.random.default_rng(9), num_chains=4, record_every=1)
+        rng = np.random.default_rng(9)
+        x = np.broadcast_to(np.asarray(start, dtype=float), (4, len(start))).copy()
+        for k in range(3):
+            xi = rng.standard_normal(x.shape)
+            x = x - 0.05 * objective.gradient(x) + np.sqrt(2.0 * 0.05 / 2.0) * xi
+            np.testing.assert_array_equal(run.points[k + 1], x)
+
+
+def test_divergence_of_one_chain_among_many_is_seen_in_two_dimensions():
+    q = Quadratic(np.eye(2))
+    starts = np.array([[0.0, 0.0], [1e3, 0.0]])
+    with pytest.raises(DivergenceError, match="diverged"):
+        langevin(q, starts, 2.5, 200, inverse_temperature=1.0, rng=np.random.default_rng(0),
+                 num_chains=2, divergence_threshold=1e4)
+
+
 def test_per_chain_starts():
     starts = np.array([[0.0], [10.0]])
     run = langevin(ScalarQuadratic(1.0), starts, 0.1, 0, inverse_temperature=1.0,

@@ -6,7 +6,8 @@ from scipy import special
 
 from gdflow.examples import logistic_problem
 from gdflow.flow import SolverError
-from gdflow.odes import bessel_solution, damped_flow, nesterov_flow, nesterov_flow_start
+from gdflow.odes import (bessel_solution, damped_flow, nesterov_energy, nesterov_flow, nesterov_flow_energy,
+                         nesterov_flow_start, nesterov_flow_states)
 from gdflow.problems import Quadratic, ScalarQuadratic
 
 
@@ -27,6 +28,31 @@ def test_damped_flow_without_friction_oscillates_per_mode():
     exact1 = -np.cos(np.sqrt(3.0) * t)
     np.testing.assert_allclose(path.points[:, 0], exact0, atol=1e-9)
     np.testing.assert_allclose(path.points[:, 1], exact1, atol=1e-9)
+
+
+def test_damped_flow_lsoda_agrees_with_dop853_under_heavy_damping():
+    f = logistic_problem(np.random.default_rng(2))
+    x0 = np.full(f.dim, 2.0)
+    t = np.linspace(0.0, 40.0, 41)
+    a = damped_flow(f, x0, t, 20.0).points
+    b = damped_flow(f, x0, t, 20.0, method="LSODA").points
+    np.testing.assert_allclose(b, a, atol=1e-9)
+    with pytest.raises(ValueError, match="method"):
+        damped_flow(f, x0, t, 20.0, method="RK45")
+
+
+def test_nesterov_states_positions_and_energy_agree_with_the_separate_functions():
+    f = logistic_problem(np.random.default_rng(2))
+    x0 = np.full(f.dim, 2.0)
+    t = np.linspace(0.0, 20.0, 201)
+    times, X, V = nesterov_flow_states(f, x0, t)
+    np.testing.assert_array_equal(times, t)
+    np.testing.assert_array_equal(X, nesterov_flow(f, x0, t).points)
+    np.testing.assert_array_equal(nesterov_energy(f, times, X, V), nesterov_flow_energy(f, x0, t))
+    # X' of the series near 0, and the derivative of X by differences further on
+    np.testing.assert_allclose(V[1:-1], (X[2:] - X[:-2]) / (2 * 0.1), atol=1e-3)
+    with pytest.raises(ValueError, match="shape"):
+        nesterov_energy(f, times, X, V[:-1])
 
 
 def test_damped_flow_only_time_zero():

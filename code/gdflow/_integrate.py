@@ -26,16 +26,19 @@ class SolverError(RuntimeError):
 
 
 def sample_ivp(rhs: Callable[[float, np.ndarray], np.ndarray], start: np.ndarray,
-               times: np.ndarray, *, t0: float = 0.0, rtol: float, atol: float, name: str) -> np.ndarray:
+               times: np.ndarray, *, t0: float = 0.0, rtol: float, atol: float, name: str,
+               method: str = "DOP853") -> np.ndarray:
     """Points y(t) of y' = rhs(t, y), y(t0) = ``start``, at the checked ``times`` (all >= t0).
 
     Returns an array of shape (len(times), d). ``name`` names the flow in the
     :class:`SolverError` raised when the solver fails or leaves the finite numbers.
+    ``method`` is passed to ``solve_ivp`` (DOP853 unless a caller needs a stiff
+    solver, e.g. ``"LSODA"``).
     """
     if times[-1] == t0:
         return np.repeat(start[None, :], times.size, axis=0)
     sol = solve_ivp(rhs, (t0, times[-1]), start,
-                    method="DOP853", t_eval=times, rtol=rtol, atol=atol)
+                    method=method, t_eval=times, rtol=rtol, atol=atol)
     if sol.status != 0 or not np.all(np.isfinite(sol.y)):
         raise SolverError(f"the {name} solver failed: {sol.message}")
     return sol.y.T

@@ -154,12 +154,21 @@ def langevin(
     recorded = [x0.copy()]
     steps, times = [0], [0.0]
     x, t, diverged = x0.copy(), 0.0, False
+    noise = np.empty(x0.shape)  # C order: filled like rng.standard_normal(x0.shape)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(num_steps):
             eta = schedule(k)
-            noise = rng.standard_normal(x.shape)
-            nxt = x - eta * objective.gradient(x) + np.sqrt(2.0 * eta / beta) * noise
-            dist = np.max(np.linalg.norm(nxt - x0, axis=-1))
+            # in place, but the same arithmetic as x - eta grad f(x) + sqrt(2 eta / beta) noise
+            rng.standard_normal(out=noise)
+            nxt = eta * objective.gradient(x)
+            np.subtract(x, nxt, out=nxt)
+            noise *= np.sqrt(2.0 * eta / beta)
+            nxt += noise
+            gap = nxt - x0
+            if x0.shape[1] == 1:  # the distance of a scalar chain is |gap|, without a norm
+                dist = np.max(np.abs(gap, out=gap))
+            else:
+                dist = np.max(np.linalg.norm(gap, axis=-1))
             if not np.isfinite(dist) or dist > threshold:
                 if on_divergence == "raise":
                     raise DivergenceError(

@@ -16,7 +16,8 @@ from ._validation import as_point, nonnegative_number, positive_number, sample_t
 from .problems import Objective
 from .trajectory import Trajectory
 
-__all__ = ["damped_flow", "nesterov_flow", "nesterov_flow_start", "bessel_solution", "nesterov_flow_energy"]
+__all__ = ["damped_flow", "nesterov_flow", "nesterov_flow_start", "nesterov_flow_states", "bessel_solution",
+           "nesterov_flow_energy", "nesterov_energy"]
 
 #: Where :func:`nesterov_flow` leaves the series and starts the solver, relative
 #: to the curvature time scale 1/sqrt(L) (or absolute when L is unknown). The
@@ -25,7 +26,7 @@ NESTEROV_T0 = 1e-4
 
 
 def damped_flow(objective: Objective, start, times, damping: float, *, velocity=None,
-                rtol: float = RTOL, atol: float = ATOL) -> Trajectory:
+                rtol: float = RTOL, atol: float = ATOL, method: str = "DOP853") -> Trajectory:
     r"""Solve theta'' + gamma theta' + grad f(theta) = 0 from theta(0) = start.
 
     Parameters
@@ -42,6 +43,11 @@ def damped_flow(objective: Objective, start, times, damping: float, *, velocity=
         theta'(0); zero (a ball released at rest) by default.
     rtol, atol : float
         Solver tolerances.
+    method : {"DOP853", "LSODA"}
+        The ``solve_ivp`` method. Heavy damping over a long time makes the
+        system stiff (the velocity relaxes at rate gamma while the position
+        moves at rate 1/gamma), and an explicit method then needs about
+        gamma^2 steps; ``"LSODA"`` switches to an implicit method there.
 
     Returns
     -------
@@ -67,11 +73,14 @@ def damped_flow(objective: Objective, start, times, damping: float, *, velocity=
     t = sample_times(times)
     rtol = positive_number(rtol, "rtol")
     atol = positive_number(atol, "atol")
+    if method not in ("DOP853", "LSODA"):
+        raise ValueError(f"method must be 'DOP853' or 'LSODA'; got {method!r}")
     d = x0.size
 
     def rhs(_t, y):
         return np.concatenate([y[d:], -gamma * y[d:] - objective.gradient(y[:d])])
-    states = sample_ivp(rhs, np.concatenate([x0, v0]), t, rtol=rtol, atol=atol, name="damped-flow")
+    states = sample_ivp(rhs, np.concatenate([x0, v0]), t, rtol=rtol, atol=atol, name="damped-flow",
+                        method=method)
     points = states[:, :d]
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values,
@@ -132,6 +141,28 @@ def nesterov_flow(objective: Objective, start, times, *, t0: float | None = None
     t, points, _ = _nesterov_states(objective, start, times, t0, rtol, atol)
     values = np.asarray(objective.value(points), dtype=float).reshape(-1)
     return Trajectory(times=t, points=points, values=values, method="Nesterov flow (3/t damping)")
+
+
+def nesterov_flow_states(objective: Objective, start, times, *, t0: float | None = None,
+                         rtol: float = RTOL, atol: float = ATOL):
+    r"""Times, positions X(t) and velocities X'(t) of X'' + (3/t) X' + grad f(X) = 0, from one solve.
+
+    The solve of :func:`nesterov_flow`, returning the velocities too, so that a
+    caller needing both the path and :func:`nesterov_energy` solves once.
+
+    Returns
+    -------
+    times : ndarray, shape (n,)
+    positions, velocities : ndarray, shape (n, d)
+
+    Examples
+    --------
+    >>> from gdflow.problems import Quadratic
+    >>> t, X, V = nesterov_flow_states(Quadratic([[1.0]]), [1.0], [0.0, 2.0])
+    >>> X.shape, V.shape, bool(abs(X[1, 0] - bessel_solution(2.0)) < 1e-9)
+    ((2, 1), (2, 1), True)
+    """
+    return _nesterov_states(objective, start, times, t0, rtol, atol)
 
 
 def _nesterov_states(objective, start, times, t0, rtol, atol):
@@ -215,10 +246,44 @@ def nesterov_flow_energy(objective: Objective, start, times, *, weight: float = 
     >>> float(e[0]), bool(e[1] <= e[0] and e[2] <= e[1])
     (2.0, True)
     """
+    positive_number(weight, "weight")
+    if objective.minimizer is None:
+        raise ValueError("nesterov_flow_energy needs an objective with a known minimizer")
+    t, X, V = _nesterov_states(objective, start, times, t0, rtol, atol)
+    return nesterov_energy(objective, t, X, V, weight=weight)
+
+
+def nesterov_energy(objective: Objective, times, positions, velocities, *, weight: float = 2.0) -> np.ndarray:
+    r"""E(t) = t^2 (f(X) - f*) + w ||X + (t/2) X' - x*||^2 from given states, e.g. of :func:`nesterov_flow_states`.
+
+    Parameters
+    ----------
+    objective : Objective
+        Needs a known ``minimizer``.
+    times : array_like, shape (n,)
+    positions, velocities : array_like, shape (n, d)
+    weight : float
+        w > 0.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> from gdflow.problems import Quadratic
+    >>> float(nesterov_energy(Quadratic([[1.0]]), [0.0], [[1.0]], [[0.0]])[0])
+    2.0
+    """
     w = positive_number(weight, "weight")
     xstar = objective.minimizer
     if xstar is None:
-        raise ValueError("nesterov_flow_energy needs an objective with a known minimizer")
-    t, X, V = _nesterov_states(objective, start, times, t0, rtol, atol)
+        raise ValueError("nesterov_energy needs an objective with a known minimizer")
+    t = np.asarray(times, dtype=float)
+    X = np.asarray(positions, dtype=float)
+    V = np.asarray(velocities, dtype=float)
+    if X.ndim != 2 or X.shape != V.shape or X.shape[0] != t.shape[0]:
+        raise ValueError(f"positions and velocities must both have shape (len(times), d) = "
+                         f"({t.shape[0]}, d); got {X.shape} and {V.shape}")
     gap = np.asarray(objective.value(X), dtype=float).reshape(-1) - objective.minimum
     return t**2 * gap + w * np.sum((X + 0.5 * t[:, None] * V - xstar) ** 2, axis=1)

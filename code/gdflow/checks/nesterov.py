@@ -2,33 +2,105 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..claims import at_least, at_most, claim, close_to
 from ..examples import logistic_problem
 from ..measure import geometric_rate, loglog_slope
 from ..momentum import nesterov, nesterov_strongly_convex_momentum
-from ..odes import bessel_solution, nesterov_flow, nesterov_flow_energy
+from ..odes import bessel_solution, nesterov_energy, nesterov_flow, nesterov_flow_states
 from ..problems import Quadratic
 from .momentum import jordan_window_factor, spread_quadratic
 
-__all__ = ["su_boyd_candes_quadratic", "iterate_ode_gaps", "iterations_to_accuracy"]
+__all__ = ["su_boyd_candes_quadratic", "su_boyd_candes_flow", "su_boyd_candes_gaps",
+           "ode_rate_problem", "ode_rate_samples", "ode_rate_curve", "iterations_to_accuracy"]
+
+#: Curvatures of the quadratic of Su, Boyd and Candes' first figure, f = 0.02 x1^2 + 0.005 x2^2.
+SBC_CURVATURES = (0.04, 0.01)
 
 
 def su_boyd_candes_quadratic() -> tuple[Quadratic, np.ndarray]:
     """f = 0.02 x1^2 + 0.005 x2^2 from (1, 1), the setting of Su, Boyd and Candes' first figure."""
-    return Quadratic(np.diag([0.04, 0.01])), np.array([1.0, 1.0])
+    return Quadratic(np.diag(SBC_CURVATURES)), np.array([1.0, 1.0])
 
 
-def iterate_ode_gaps(objective, start, step_sizes, horizon):
-    """max_k ||x_k - X(k sqrt(s))|| over k sqrt(s) <= horizon, for each step size s."""
+def su_boyd_candes_flow(times) -> np.ndarray:
+    """X(t) on that quadratic in closed form: coordinate i is 2 J1(sqrt(c_i) t)/(sqrt(c_i) t).
+
+    The quadratic is diagonal with minimiser 0 and X(0) = (1, 1), so each
+    coordinate is the Bessel solution of prop-nesterov-bessel with its own
+    curvature c_i. Returns shape (len(times), 2).
+    """
+    t = np.asarray(times, dtype=float)
+    return np.stack([bessel_solution(t, c) for c in SBC_CURVATURES], axis=-1)
+
+
+def su_boyd_candes_gaps(step_sizes=(1.0, 0.25, 0.0625), horizon: float = 300.0,
+                        time_scale: float = 1.0) -> np.ndarray:
+    """max_k ||x_k - X(time_scale k sqrt(s))|| over k sqrt(s) <= horizon on that quadratic, for each s.
+
+    X is the exact solution (:func:`su_boyd_candes_flow`). Cached (the page
+    reads the gaps its check measured); the array is read-only.
+    """
+    return _sbc_gaps(tuple(float(s) for s in step_sizes), float(horizon), float(time_scale))
+
+
+@lru_cache(maxsize=8)
+def _sbc_gaps(step_sizes, horizon, time_scale):
+    q, start = su_boyd_candes_quadratic()
     gaps = []
     for s in step_sizes:
-        steps = int(round(horizon / np.sqrt(s)))
-        path = nesterov(objective, start, s, steps)
-        ode = nesterov_flow(objective, start, path.times)
-        gaps.append(float(np.max(np.linalg.norm(path.points - ode.points, axis=1))))
-    return np.array(gaps)
+        path = nesterov(q, start, s, int(round(horizon / np.sqrt(s))))
+        ode = su_boyd_candes_flow(time_scale * path.times)
+        gaps.append(float(np.max(np.linalg.norm(path.points - ode, axis=1))))
+    out = np.array(gaps)
+    out.setflags(write=False)
+    return out
+
+
+def ode_rate_problem(problem: str, seed: int = 2):
+    """One of the two problems of the ODE-rate check: ``"quadratic"`` or ``"logistic"``; (objective, start)."""
+    if problem == "quadratic":
+        return su_boyd_candes_quadratic()
+    if problem == "logistic":
+        logistic = logistic_problem(np.random.default_rng(seed))
+        return logistic, np.full(logistic.dim, 2.0)
+    raise ValueError(f"problem must be 'quadratic' or 'logistic'; got {problem!r}")
+
+
+def ode_rate_samples(problem: str, horizon: float = 300.0, num_times: int = 3001, seed: int = 2):
+    """Times, positions and velocities of the ODE on [0, horizon] at ``num_times`` equally spaced times.
+
+    One solve per problem serves the bound, the energy and the page's figure.
+    Cached; the arrays are read-only.
+    """
+    return _ode_rate_samples(str(problem), float(horizon), int(num_times), int(seed))
+
+
+@lru_cache(maxsize=8)
+def _ode_rate_samples(problem, horizon, num_times, seed):
+    obj, x0 = ode_rate_problem(problem, seed)
+    out = nesterov_flow_states(obj, x0, np.linspace(0.0, horizon, num_times))
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
+def ode_rate_curve(problem: str, *, t_min: float = 0.5, num_points: int = 800, horizon: float = 300.0,
+                   num_times: int = 3001, seed: int = 2):
+    """f(X(t)) - f* and ||x0 - x*||^2 at about ``num_points`` of the check's times in [t_min, horizon].
+
+    The times are the check's samples nearest to a geometric grid (for a log
+    axis), duplicates dropped. Returns (times, gaps, squared initial distance).
+    """
+    obj, x0 = ode_rate_problem(problem, seed)
+    t, X, _ = ode_rate_samples(problem, horizon, num_times, seed)
+    dt = t[1] - t[0]
+    idx = np.unique(np.rint(np.geomspace(t_min, t[-1], num_points) / dt).astype(int))
+    gaps = np.asarray(obj.value(X[idx]), dtype=float).reshape(-1) - obj.minimum
+    return t[idx], gaps, float(np.sum((x0 - obj.minimizer) ** 2))
 
 
 @claim("A04", label="prop-nesterov-ode-limit",
@@ -40,16 +112,7 @@ def check_nesterov_ode_limit(*, step_sizes=(1.0, 0.25, 0.0625), horizon: float =
     ``time_scale`` != 1 compares x_k with X(time_scale k sqrt(s)), a wrong
     identification of the clocks that must make the check fail.
     """
-    q, start = su_boyd_candes_quadratic()
-    if time_scale == 1.0:
-        gaps = iterate_ode_gaps(q, start, step_sizes, horizon)
-    else:
-        gaps = []
-        for s in step_sizes:
-            path = nesterov(q, start, s, int(round(horizon / np.sqrt(s))))
-            ode = nesterov_flow(q, start, time_scale * path.times)
-            gaps.append(float(np.max(np.linalg.norm(path.points - ode.points, axis=1))))
-        gaps = np.array(gaps)
+    gaps = su_boyd_candes_gaps(step_sizes, horizon, time_scale)
     order = loglog_slope(np.sqrt(step_sizes), gaps).slope
     return [
         at_most("A04", f"gap at s = {step_sizes[1]:g} divided by the gap at s = {step_sizes[0]:g}",
@@ -73,19 +136,17 @@ def check_nesterov_ode_rate(*, horizon: float = 300.0, num_times: int = 3001, co
     proof shows is never positive for w = 2 (``energy_weight``; another weight
     is not a Lyapunov function and must fail).
     """
-    q, start = su_boyd_candes_quadratic()
-    problems = {"the quadratic 0.02x₁² + 0.005x₂²": (q, start)}
-    logistic = logistic_problem(np.random.default_rng(seed))
-    problems["logistic regression"] = (logistic, np.full(logistic.dim, 2.0))
+    names = {"quadratic": "the quadratic 0.02x₁² + 0.005x₂²", "logistic": "logistic regression"}
     checks = []
-    for name, (obj, x0) in problems.items():
-        t = np.linspace(0.0, horizon, num_times)[1:]
-        X = nesterov_flow(obj, x0, t)
+    for key, name in names.items():
+        obj, x0 = ode_rate_problem(key, seed)
+        t, X, V = ode_rate_samples(key, horizon, num_times, seed)
         r2 = float(np.sum((x0 - obj.minimizer) ** 2))
-        worst = float(np.max(t**2 * (X.values - obj.minimum) / r2))
+        gap = np.asarray(obj.value(X[1:]), dtype=float).reshape(-1) - obj.minimum   # t > 0
+        worst = float(np.max(t[1:] ** 2 * gap / r2))
         checks.append(at_most("A05", f"max_t t²(f(X(t)) − f*)/‖x₀ − x*‖², {name}", worst, constant,
                               1e-8, "the solver's relative error is about 1e-10; 1e-8 covers it"))
-        energy = nesterov_flow_energy(obj, x0, np.linspace(0.0, horizon, num_times), weight=energy_weight)
+        energy = nesterov_energy(obj, t, X, V, weight=energy_weight)
         checks.append(at_most("A05", f"max increase of E(t) = t²(f − f*) + {energy_weight:g}‖X + tX'/2 − x*‖² "
                               f"between sample times, relative to E(0), {name}",
                               float(np.max(np.diff(energy)) / energy[0]), 0.0, 1e-8,
@@ -139,16 +200,32 @@ def check_nesterov_convex_rate(*, num_steps: int = 300, step_factor: float = 1.0
 
 
 def iterations_to_accuracy(condition_numbers, accuracy: float = 1e-8, seed: int = 0):
-    """Steps Nesterov (s = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1)) needs to shrink f - f* by ``accuracy``."""
+    """Steps Nesterov (s = 1/L, beta = (sqrt(kappa)-1)/(sqrt(kappa)+1)) needs to shrink f - f* by ``accuracy``.
+
+    Cached (the page reads the counts its check fitted); the array is read-only.
+    """
+    return _iterations_to_accuracy(tuple(float(k) for k in condition_numbers), float(accuracy), int(seed))
+
+
+@lru_cache(maxsize=8)
+def _iterations_to_accuracy(condition_numbers, accuracy, seed):
     counts = []
     for kappa in condition_numbers:
         q, start = spread_quadratic(kappa, seed=seed)
         beta = nesterov_strongly_convex_momentum(kappa)
-        path = nesterov(q, start, 1.0 / q.smoothness, int(60 * np.sqrt(kappa)), momentum=beta)
-        gaps = path.gaps(q.minimum)
-        reached = np.nonzero(gaps <= accuracy * gaps[0])[0]
+        cap = int(60 * np.sqrt(kappa))
+        # A short run first (the count is about 6 sqrt(kappa) at 1e-8); the full one only if it
+        # falls short. The iterates do not depend on the run's length, so the count is the same.
+        for num_steps in (min(cap, int(15 * np.sqrt(kappa))), cap):
+            path = nesterov(q, start, 1.0 / q.smoothness, num_steps, momentum=beta)
+            gaps = path.gaps(q.minimum)
+            reached = np.nonzero(gaps <= accuracy * gaps[0])[0]
+            if reached.size:
+                break
         counts.append(int(reached[0]) if reached.size else np.inf)
-    return np.array(counts, dtype=float)
+    out = np.array(counts, dtype=float)
+    out.setflags(write=False)
+    return out
 
 
 @claim("A08", label="thm-nesterov-strongly-convex",
