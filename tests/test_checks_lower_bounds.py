@@ -41,3 +41,13 @@ def test_matched_gaps_shape():
     g = lb.gaps_on_matched_instances((1, 3))
     assert set(g) == {"descent", "nesterov", "bound"}
     assert np.all(g["descent"] >= g["bound"])
+
+
+def test_gap_runs_are_kept_but_callers_get_copies():
+    first = lb.gaps_on_fixed_instance(9, steps=(1, 2, 4))
+    first["nesterov"][:] = -1.0
+    again = lb.gaps_on_fixed_instance(9, steps=(1, 2, 4))
+    assert np.all(again["nesterov"] > 0)
+    matched = lb.gaps_on_matched_instances(steps=(1, 2))
+    matched["bound"][:] = 0.0
+    assert np.all(lb.gaps_on_matched_instances(steps=(1, 2))["bound"] > 0)

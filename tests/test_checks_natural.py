@@ -56,3 +56,16 @@ def test_labels_and_statements_registered():
     assert reg["C29"].label == "thm-natural-invariance"
     assert reg["N01"].label == "prop-natural-preconditioning"
     assert reg["N02"].label == "lem-natural-energy"
+
+
+def test_invariance_paths_are_kept_but_callers_get_copies():
+    import numpy as np
+
+    from gdflow.checks.natural import invariance_paths
+
+    first = invariance_paths()
+    first["natural"].points[:] = 0.0
+    first["euclidean, psi mapped back"][:] = 0.0
+    again = invariance_paths()
+    assert np.any(again["natural"].points != 0.0)
+    assert np.any(again["euclidean, psi mapped back"] != 0.0)

@@ -40,3 +40,14 @@ def test_scaling_exponent_needs_two_condition_numbers():
     results = compare.comparison((10.0,), 1e-2, dim=2)
     with pytest.raises(ValueError, match="two condition numbers"):
         compare.scaling_exponent(results, "Gradient descent, η = 1/L")
+
+
+def test_comparison_reuses_its_runs_but_hands_out_fresh_lists():
+    first = compare.comparison((10.0, 30.0), 1e-3, dim=3)
+    second = compare.comparison((10.0, 30.0), 1e-3, dim=3)
+    assert first == second and first is not second
+    first.clear()
+    assert compare.comparison((10.0, 30.0), 1e-3, dim=3) == second
+    # a different method list is run afresh and gives the same rows for those methods
+    own = compare.comparison((10.0, 30.0), 1e-3, dim=3, methods=compare.METHODS[:1])
+    assert own == [r for r in second if r.method is compare.METHODS[0]]

@@ -143,3 +143,15 @@ def test_unsolvable_step_raises():
 
     with pytest.raises(ImplicitStepError):
         backward_euler_step(Steep(), [0.0], 1.0)
+
+
+def test_quadratic_runs_match_single_steps_for_constant_and_varying_steps():
+    q = examples.random_quadratic(np.random.default_rng(4))
+    x0 = np.arange(5.0) - 2.0
+    for step in (0.3, lambda k: 0.1 * (k + 1)):
+        for run, one in ((proximal_point, prox_step), (backward_euler, backward_euler_step)):
+            traj = run(q, x0, step, 6)
+            x = x0
+            for k in range(6):
+                x = one(q, x, step if not callable(step) else step(k))
+                np.testing.assert_allclose(traj.points[k + 1], x, rtol=1e-12, atol=1e-14)

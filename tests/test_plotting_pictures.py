@@ -174,6 +174,28 @@ def test_animation_with_fallback_has_player_and_png(bowl):
     assert {"text/html", "image/png", "text/plain"} <= set(data)
 
 
+def test_animation_frames_match_the_still_frame_and_keep_fixed_margins(bowl):
+    from matplotlib.figure import Figure
+
+    descent, flow = _paths(bowl, k=3)
+    fig = Figure(figsize=(2, 1.5), layout="none")
+    ax = fig.subplots()
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    box = ax.get_position().bounds
+    anim = plotting.animate_descent(fig, ax, bowl, descent, flow, XLIM, YLIM)
+    still = Figure(figsize=(2, 1.5), layout="none")
+    still_ax = still.subplots()
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}):   # as in the book's style
+        plotting.AnimationWithFallback.from_animation(anim, still, dpi=20)
+    # after the last frame the moving artists sit where draw_descent_frame puts them
+    plotting.draw_descent_frame(still_ax, bowl, descent, flow, 3, XLIM, YLIM)
+    drawn = [line.get_xydata().tolist() for line in ax.lines]
+    expected = [line.get_xydata().tolist() for line in still_ax.lines]
+    assert drawn == expected
+    assert [t.get_text() for t in ax.texts] == ["k = 3"]
+    assert fig.get_layout_engine() is None and ax.get_position(original=True).bounds == box
+
+
 def test_animation_needs_two_frames(bowl):
     descent, flow = _paths(bowl, k=0)
     fig, ax = plt.subplots()

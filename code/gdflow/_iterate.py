@@ -10,6 +10,7 @@ noticing divergence before it overflows (:func:`iterate`).
 
 from __future__ import annotations
 
+import math
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -69,7 +70,8 @@ def iterate(objective: Objective, run: Run, update: Callable[..., np.ndarray], *
                 nxt = update(points[k], eta, points[max(k - 1, 0)], k)
             else:
                 nxt = update(points[k], eta)
-            dist = np.linalg.norm(nxt - x)
+            gap = nxt - x
+            dist = math.sqrt(np.vdot(gap, gap))   # ||nxt - x|| as np.linalg.norm computes it, with less overhead
             if not np.isfinite(dist) or dist > run.threshold:
                 if run.on_divergence == "raise":
                     raise DivergenceError(

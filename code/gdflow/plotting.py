@@ -597,37 +597,63 @@ def draw_descent_frame(ax, objective, descent, flow, k: int, xlim, ylim, *, leve
     filled circle, earlier ones small dots, and the flow's position at the same
     time an open square. ``levels`` is passed to :func:`plot_contours`. Returns ``ax``.
     """
-    if len(descent) != len(flow):
-        raise ValueError("descent and flow must hold one trajectory per start")
-    ax.clear()
-    plot_contours(ax, objective, xlim, ylim, levels=levels, num=80)
-    for d, f in zip(descent, flow):
-        if len(d) != len(f) or not np.allclose(d.times, f.times):
-            raise ValueError("each flow trajectory must be sampled at its descent path's times")
-        if not 0 <= k < len(d):
-            raise ValueError(f"frame k = {k} is outside 0..{len(d) - 1}")
-        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0)
-        p = d.points[: k + 1]
-        ax.plot(p[:, 0], p[:, 1], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
-        ax.plot(*d.points[k], "o", color=PALETTE[1], ms=6)
-        ax.plot(*f.points[k], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
-    ax.text(0.02, 0.96, f"k = {k}", transform=ax.transAxes, va="top", fontsize=11,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
-    ax.set_xticks([])
-    ax.set_yticks([])
+    scene = _descent_scene(ax, objective, descent, flow, xlim, ylim, levels)
+    _show_descent_frame(scene, descent, flow, k)
     return ax
 
 
+def _descent_scene(ax, objective, descent, flow, xlim, ylim, levels):
+    """Clear ``ax`` and draw the animation's fixed parts; return the artists a frame moves."""
+    if len(descent) != len(flow):
+        raise ValueError("descent and flow must hold one trajectory per start")
+    for d, f in zip(descent, flow):
+        if len(d) != len(f) or not np.allclose(d.times, f.times):
+            raise ValueError("each flow trajectory must be sampled at its descent path's times")
+    ax.clear()
+    plot_contours(ax, objective, xlim, ylim, levels=levels, num=80)
+    moving = []
+    for d, f in zip(descent, flow):
+        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0)
+        path, = ax.plot([], [], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
+        current, = ax.plot([], [], "o", color=PALETTE[1], ms=6)
+        square, = ax.plot([], [], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
+        moving.append((path, current, square))
+    label = ax.text(0.02, 0.96, "", transform=ax.transAxes, va="top", fontsize=11,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return moving, label
+
+
+def _show_descent_frame(scene, descent, flow, k: int):
+    """Move the artists of :func:`_descent_scene` to iterate ``k``."""
+    moving, label = scene
+    for d in descent:
+        if not 0 <= k < len(d):
+            raise ValueError(f"frame k = {k} is outside 0..{len(d) - 1}")
+    for (path, current, square), d, f in zip(moving, descent, flow):
+        p = d.points[: k + 1]
+        path.set_data(p[:, 0], p[:, 1])
+        current.set_data(d.points[k, :1], d.points[k, 1:2])
+        square.set_data(f.points[k, :1], f.points[k, 1:2])
+    label.set_text(f"k = {k}")
+
+
 def animate_descent(fig, ax, objective, descent, flow, xlim, ylim, *, interval: int = 250, levels=10):
-    """A ``FuncAnimation`` whose frame k is :func:`draw_descent_frame` at iterate k."""
+    """A ``FuncAnimation`` whose frame k is :func:`draw_descent_frame` at iterate k.
+
+    The contours and flow lines are drawn once; each frame only moves the iterates,
+    the flow's squares and the label.
+    """
     from matplotlib.animation import FuncAnimation
 
     frames = min(len(d) for d in descent)
     if frames < 2:
         raise ValueError("an animation needs at least two iterates per path")
+    scene = _descent_scene(ax, objective, descent, flow, xlim, ylim, levels)
 
     def update(k):
-        draw_descent_frame(ax, objective, descent, flow, k, xlim, ylim, levels=levels)
+        _show_descent_frame(scene, descent, flow, k)
         return []
 
     return FuncAnimation(fig, update, frames=frames, interval=interval, blit=False, repeat=False)
@@ -703,12 +729,16 @@ class AnimationWithFallback:
 
         dpi = positive_number(dpi, "dpi")
         fps = positive_number(fps, "fps")
-        with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png"}):
+        # savefig hands a figure without a layout engine back the rcParams default one
+        # afterwards; switching that default off keeps every frame's fixed margins.
+        no_layout = {"figure.constrained_layout.use": False, "figure.autolayout": False}
+        with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png", **no_layout}):
             html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
         alt_attr = html_lib.escape(text if alt is None else alt, quote=True)
         html = offline_player(html).replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
         buf = io.BytesIO()
-        still_figure.savefig(buf, format="png")
+        with mpl.rc_context(no_layout):
+            still_figure.savefig(buf, format="png")
         return cls(html, buf.getvalue(), text)
 
     def _repr_html_(self):

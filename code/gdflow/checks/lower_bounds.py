@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..claims import at_least, at_most, claim
@@ -21,6 +23,17 @@ def gaps_on_matched_instances(steps=STEPS, smoothness: float = 1.0, dimension=No
     For each k the instance has dimension 2k + 1 (``dimension(k)`` overrides it).
     Returns a dict of arrays: ``"descent"``, ``"nesterov"``, ``"bound"``.
     """
+    return _copies(_matched_gaps(tuple(steps), smoothness, dimension))
+
+
+def _copies(gaps):
+    return {key: val.copy() for key, val in gaps.items()}
+
+
+# The chapter draws the runs its checks made: keep them (keyed by the arguments) instead of
+# running the methods again; callers get copies.
+@lru_cache(maxsize=8)
+def _matched_gaps(steps, smoothness, dimension):
     dimension = (lambda k: 2 * k + 1) if dimension is None else dimension
     out = {"descent": [], "nesterov": [], "bound": []}
     for k in steps:
@@ -35,6 +48,11 @@ def gaps_on_matched_instances(steps=STEPS, smoothness: float = 1.0, dimension=No
 
 def gaps_on_fixed_instance(dim: int, steps=FIXED_STEPS, smoothness: float = 1.0):
     """Nesterov's gaps after each k in ``steps`` on ONE instance of dimension ``dim``, with the formula's value there."""
+    return _copies(_fixed_gaps(dim, tuple(steps), smoothness))
+
+
+@lru_cache(maxsize=8)
+def _fixed_gaps(dim, steps, smoothness):
     q = nesterov_worst_quadratic(dim, smoothness)
     x0 = np.zeros(dim)
     r2 = float(np.sum(q.minimizer**2))

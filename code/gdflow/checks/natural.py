@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
+
 import numpy as np
 
 from ..claims import at_least, at_most, claim, close_to
@@ -10,6 +13,7 @@ from ..measure import geometric_rate
 from ..natural import (GaussianFit, LinearReparametrization, natural_gradient_descent,
                        natural_gradient_flow)
 from ..problems import Quadratic
+from ..trajectory import Trajectory
 
 #: The reparametrisation of the invariance check: a shear that mixes mean and log-scale.
 SHEAR = np.array([[1.0, 0.8], [0.0, 0.5]])
@@ -24,7 +28,20 @@ def invariance_paths(*, pull_back: bool = True, horizon: float = 6.0, num_times:
     back through theta = B psi (with the pulled-back metric, or, for
     ``pull_back=False``, with the theta-metric used unchanged in psi), and the
     same two for the Euclidean gradient flow, plus the objective.
+
+    The flows are solved once per argument set and kept (C29 and the chapter's
+    figure ask for the same ones); each call gets its own copies of the arrays.
     """
+    paths = _invariance_paths(pull_back, horizon, num_times)
+    return {key: (val.copy() if isinstance(val, np.ndarray)
+                  else replace(val, times=val.times.copy(), points=val.points.copy(),
+                               values=val.values.copy()) if isinstance(val, Trajectory)
+                  else val)
+            for key, val in paths.items()}
+
+
+@lru_cache(maxsize=4)
+def _invariance_paths(pull_back, horizon, num_times):
     fit = GaussianFit(mean=1.0, variance=1.0)
     new = LinearReparametrization(fit, SHEAR)
     times = np.linspace(0.0, horizon, num_times)
