@@ -155,9 +155,10 @@ pathlib.Path({str(marker)!r}).write_text("done")
 # Last
 
 ```{{code-cell}} ipython3
-import pathlib
+import os, pathlib
 assert pathlib.Path({str(marker)!r}).read_text() == "done", "ran before the first page finished"
 print("last ran after first")
+print("BLAS threads", os.environ.get("OPENBLAS_NUM_THREADS"))
 ```
 """)
     config = root / "_config.yml"
@@ -173,3 +174,4 @@ print("last ran after first")
     read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain_log)
     assert read == ["book/index", "book/first", "book/last"], read
     assert "last ran after first" in page(root, "last")
+    assert "BLAS threads 1" in page(root, "last")  # pages run one per core, one BLAS thread each
