@@ -45,6 +45,33 @@ def test_ledger_page_lists_every_claim(site):
         assert cid in text
 
 
+def test_ledger_takes_the_chapters_runs(site, book_output):
+    """The ledger page runs last and takes the chapters' stored results: it says how many,
+    and the store holds a passing result of every claim, made by this package."""
+    text = page_text(site, "claims-ledger")
+    found = re.search(r"In this build\s+(\d+)\s+claims were taken from the chapters.\s+runs and\s+(\d+)\s+were run",
+                      text)
+    assert found, "the ledger does not say which results it took from the chapters"
+    taken, ran = map(int, found.groups())
+    assert taken + ran == len(claims.registry())
+    assert taken >= len(claims.registry()) - 5, "the chapters' runs should serve nearly every claim"
+    store = book_output / "_build" / ".jupyter_cache" / "gdflow-claims"
+    stored = {p.name.split("-")[0] for p in store.glob("*.json")}
+    assert stored == set(claims.registry())
+
+
+def test_executed_notebooks_keep_their_outputs(book_output):
+    import json
+
+    folder = book_output / "_build" / "jupyter_execute" / "book"
+    for name in ("gradient-descent", "claims-ledger", "langevin"):
+        cells = json.loads((folder / f"{name}.ipynb").read_text())["cells"]
+        outputs = [out for cell in cells if cell["cell_type"] == "code" for out in cell.get("outputs", [])]
+        assert outputs, f"{name}.ipynb has no outputs"
+        assert not any("application/papermill.record" in "".join(out.get("data", {})) for out in outputs), \
+            "glued values belong in the glue file, not the cell outputs"
+
+
 def test_site_loads_nothing_from_other_hosts(site):
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")

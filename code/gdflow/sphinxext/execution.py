@@ -28,6 +28,7 @@ import os as _os
 import time as _time
 from contextlib import nullcontext as _nullcontext
 from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from pathlib import PurePosixPath as _PurePosixPath
 
 #: File beside the cache holding the package fingerprint of the cached outputs.
@@ -275,6 +276,8 @@ class _Execution:
     cached: int = 0
     #: The list of pages Sphinx is reading, in its order (None: not reordered).
     order: list | None = None
+    #: Executed notebooks waiting to be written beside the pages (see write_executed_notebook).
+    executed: dict = _field(default_factory=dict)
 
 
 def wait_for_page(app, docname, source):
@@ -324,6 +327,7 @@ def _cache_run(execution, docname):
         CacheBundleIn(page.notebook, stage.uri, data={"execution_seconds": result.time}),
         check_validity=False, overwrite=True)
     execution.times[page.docname] = round(result.time, 3)
+    execution.executed[page.docname] = page.notebook  # executed in place: it has the outputs
     execution.cached += 1
     logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
 
@@ -420,10 +424,43 @@ def setup_fresh_builds(app):
     app.connect("builder-inited", start_server_early)
     app.connect("env-before-read-docs", execute_pages_in_parallel)
     app.connect("source-read", wait_for_page)
+    app.connect("doctree-read", write_executed_notebook)
     app.connect("env-updated", finish_execution)
     app.connect("build-finished", finish_execution)
     app.connect("build-finished", record_package_fingerprint)
     app.connect("env-updated", restore_executed_notebooks)
+
+
+def _write_with_outputs(app, docname, notebook) -> bool:
+    """Write ``notebook`` where myst-nb keeps the page's notebook, glued values taken out of
+    the cell outputs as myst-nb does; False if myst-nb wrote no notebook for the page."""
+    import copy
+
+    import nbformat
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    folder = Path(app.env.mystnb_config.output_folder)
+    target = folder.joinpath(*(docname + ".ipynb").split("/"))
+    if not target.is_file():
+        return False
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            extract_glue_data_cell(cell)
+    target.write_bytes(nbformat.writes(notebook).encode("utf-8"))
+    return True
+
+
+def write_executed_notebook(app, doctree):
+    """``doctree-read``: once myst-nb has written a page's notebook (without outputs, as it
+    does for outputs it takes from the cache), write it again with the outputs of the run
+    just made, while the other pages are still running."""
+    execution = getattr(app, "gdflow_execution", None)
+    docname = app.env.docname
+    if execution is None or docname not in execution.executed:
+        return
+    if _write_with_outputs(app, docname, execution.executed.pop(docname)):
+        app.gdflow_notebooks_written = getattr(app, "gdflow_notebooks_written", set()) | {docname}
 
 
 def restore_executed_notebooks(app, env):
@@ -435,7 +472,6 @@ def restore_executed_notebooks(app, env):
     cached outputs in, as a page that myst-nb executed itself would have them.
     """
     import nbformat
-    from myst_nb.ext.glue import extract_glue_data_cell
 
     cache_dir = _cache_folder(env)
     docnames = getattr(app, "gdflow_read_docs", None)
@@ -445,9 +481,10 @@ def restore_executed_notebooks(app, env):
 
     cache = get_cache(str(cache_dir))
     folder = Path(env.mystnb_config.output_folder)
+    written = getattr(app, "gdflow_notebooks_written", set())
     for docname in docnames:
         target = folder.joinpath(*(docname + ".ipynb").split("/"))
-        if not target.is_file():
+        if docname in written or not target.is_file():
             continue
         notebook = nbformat.reads(target.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -457,7 +494,4 @@ def restore_executed_notebooks(app, env):
             _, merged = cache.merge_match_into_notebook(notebook)
         except KeyError:
             continue
-        for cell in merged.cells:  # as myst-nb does: glued values leave the cell outputs
-            if cell.cell_type == "code":
-                extract_glue_data_cell(cell)
-        target.write_bytes(nbformat.writes(merged).encode("utf-8"))
+        _write_with_outputs(app, docname, merged)
