@@ -507,7 +507,7 @@ def check_quadratic_flow(*, rate_scale: float = 1.0, eigenvalues=(0.5, 1.0, 2.0,
     t = np.linspace(0.0, horizon, 81)
     exact = gradient_flow(q, x0, t).points
     numeric = gradient_flow(q, x0, t, exact=False).points
-    by_expm = np.stack([expm(-rate_scale * q.A * s) @ x0 for s in t])
+    by_expm = expm(-rate_scale * q.A * t[:, None, None]) @ x0      # one batched call
     norm0 = float(np.linalg.norm(x0))
     modes = np.abs(numeric @ q.eigenvectors)
     early = t <= 5.0
