@@ -64,3 +64,13 @@ def test_flow_acceleration_needs_a_hessian():
 def test_scalar_behaviour_at_two_is_a_pure_oscillation():
     flips, factors = bridge.scalar_gd_behaviour([2.0])
     assert flips[0] == 1.0 and factors[0] == pytest.approx(1.0, abs=1e-15)
+
+
+def test_standard_euler_errors_are_shared_and_match_a_fresh_measurement():
+    err = bridge.standard_euler_errors("quadratic")
+    assert bridge.standard_euler_errors("quadratic", horizon=1, time_scale=1) is err
+    fresh = bridge.euler_errors(bridge.ill_conditioned_bowl(10.0), bridge.BOWL_START)
+    np.testing.assert_array_equal(err.global_, fresh.global_)
+    assert not err.local.flags.writeable
+    with pytest.raises(ValueError, match="problem"):
+        bridge.standard_euler_errors("rosenbrock")

@@ -63,3 +63,10 @@ def test_c25_small_step_ratio_fails_for_a_claimed_factor_just_off_one():
     # The slack is about eta*mu = 1e-3, so a claimed factor 1.01 already fails.
     checks = claims.run("C25", claimed_factor=1.01)
     assert [c.passed for c in checks if "GF f-gap exponent / GD" in c.quantity] == [False]
+
+
+def test_rows_are_measured_once_and_read_only():
+    rows = comparison.measure_decay_exponents(comparison.default_step_sizes())
+    again = comparison.measure_decay_exponents([1e-3])
+    assert again[1] is rows[1] and again[0] is rows[0]
+    assert not rows[1].distances.flags.writeable

@@ -150,3 +150,11 @@ def test_finite_difference_hessians_recover_a_quadratic_and_validate():
         checks.finite_difference_hessians(q, np.zeros((4, 2)))
     with pytest.raises(ValueError, match="step"):
         checks.finite_difference_hessians(q, np.zeros((4, 3)), step=0.0)
+
+
+def test_steps_to_accuracy_equals_the_exact_count_across_block_boundaries():
+    from gdflow import theory
+
+    kappa = np.linspace(1.5, 400.0, 60)          # counts from 7 to about 2760, across many blocks
+    np.testing.assert_array_equal(checks.steps_to_accuracy(kappa, 1e-6),
+                                  theory.iterations_to_accuracy(1e-6, kappa))

@@ -78,3 +78,36 @@ def test_strongly_convex_equality_case_uses_the_solver():
         assert all(c.passed and 0 < c.tolerance < 1e-7 for c in eq)
     # The error bound grows as the flow approaches atol's scale.
     assert flow_checks.solver_ratio_error([1.0, 1e-20], 1.0) > flow_checks.solver_ratio_error([1.0, 0.5], 1.0)
+
+
+def test_huber_flow_radius_matches_the_solver():
+    import numpy as np
+
+    from gdflow.checks import flow as flow_checks
+    from gdflow.flow import gradient_flow
+    from gdflow.problems import Huber
+
+    t = np.geomspace(1e-2, 1e2, 120)
+    for delta, R in ((0.2, 2.0), (0.5, 0.3)):      # starts outside and inside the quadratic ball
+        exact = flow_checks.huber_flow_radius(delta, R, t, smoothness=1.5)
+        numeric = np.abs(gradient_flow(Huber(delta, smoothness=1.5), [R], t).points[:, 0])
+        big = exact > 1e-6
+        # The solver keeps ~1e-10 relative error and atol 1e-13 absolute.
+        np.testing.assert_allclose(numeric[big], exact[big], rtol=1e-8, atol=1e-12)
+
+
+def test_shared_series_are_computed_once_and_read_only():
+    import numpy as np
+
+    from gdflow.checks import flow as flow_checks
+
+    times = flow_checks.convex_rate_times(1000.0)
+    first = flow_checks.convex_rate_series(times, 2.0, 1000.0)
+    again = flow_checks.convex_rate_series(tuple(times), distance=2.0, worst_time=1000.0)
+    assert all(first[name][0] is again[name][0] for name in first)
+    path = next(iter(first.values()))[0]
+    assert not path.points.flags.writeable
+    sc = flow_checks.strongly_convex_series()
+    assert all(not arr.flags.writeable for series in sc.values() for arr in series[:3])
+    assert flow_checks.strongly_convex_series() is not sc          # a fresh dict each call ...
+    assert next(iter(flow_checks.strongly_convex_series().values()))[1] is next(iter(sc.values()))[1]

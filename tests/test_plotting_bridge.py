@@ -30,3 +30,15 @@ def test_plot_sequences_and_decay_curves_draw_one_line_each():
     plotting.plot_decay_curves(b, {"a": (t, np.exp(-t)), "b": (t, np.exp(-2 * t))})
     assert len(b.get_lines()) == 2 and b.get_yscale() == "log"
     plt.close(fig)
+
+
+def test_plot_decay_curves_thins_long_curves_but_keeps_their_ends():
+    fig, ax = plt.subplots()
+    t = np.linspace(0.0, 12.0, 12001)
+    plotting.plot_decay_curves(ax, {"long": (t, np.exp(-t)), "short": (t[:50], np.exp(-t[:50]))},
+                               max_points=800)
+    long_line, short_line = ax.get_lines()
+    x = long_line.get_xdata()
+    assert 700 <= x.size <= 800 and x[0] == 0.0 and x[-1] == 12.0
+    assert short_line.get_xdata().size == 50
+    plt.close(fig)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
 from ._validation import as_point, nonnegative_number, positive_number, symmetric_matrix
 
@@ -268,14 +268,16 @@ class LogisticRegression(Objective):
     def value(self, theta):
         w = self._batch(theta)
         margins = (w @ self.features.T) * self.labels
-        loss = np.mean(np.logaddexp(0.0, -margins), axis=-1)
+        # log(1 + e^{-m}) = max(-m, 0) + log1p(e^{-|m|}): no overflow, and a few times
+        # faster than np.logaddexp(0, -m) on large batches.
+        loss = np.mean(np.maximum(-margins, 0.0) + np.log1p(np.exp(-np.abs(margins))), axis=-1)
         return _scalar(loss + 0.5 * self.regularization * np.sum(w**2, axis=-1))
 
     def gradient(self, theta):
         w = self._batch(theta)
         margins = (w @ self.features.T) * self.labels
         # d/dm log(1+e^{-m}) = -sigmoid(-m), computed without overflow.
-        weights = -np.exp(-np.logaddexp(0.0, margins)) * self.labels
+        weights = -special.expit(-margins) * self.labels
         return weights @ self.features / self.features.shape[0] + self.regularization * w
 
     def hessian(self, theta) -> np.ndarray:
@@ -287,9 +289,13 @@ class LogisticRegression(Objective):
         if not np.all(np.isfinite(w)):
             raise ValueError("theta contains NaN or infinite entries")
         m = (w @ self.features.T) * self.labels
-        s = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
+        s = special.expit(m) * special.expit(-m)
         X = self.features
-        return np.einsum("...n,ni,nj->...ij", s, X, X) / X.shape[0] + self.regularization * np.eye(self.dim)
+        # sum_n s_n x_n x_n^T for every point at once: one matrix product with the
+        # outer products x_n x_n^T laid out as rows of length d^2.
+        outer = (X[:, :, None] * X[:, None, :]).reshape(X.shape[0], self.dim**2)
+        H = (s @ outer).reshape(*s.shape[:-1], self.dim, self.dim)
+        return H / X.shape[0] + self.regularization * np.eye(self.dim)
 
     def separable(self) -> bool:
         """True if some w has y_i x_i^T w >= 1 for all i (then, unregularised, no minimiser exists)."""
