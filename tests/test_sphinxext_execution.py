@@ -42,3 +42,28 @@ def test_pages_already_read_stay_where_they_are():
     run = make(order, done=["a", "d"], running=["c"])
     execution._read_finished_next(run, "b")
     assert order == ["a", "b", "d", "c"]
+
+
+def test_runs_are_ordered_by_last_time_else_by_length_of_code():
+    import nbformat
+
+    def page(name, code):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        return execution._Page(name, None, notebook, None, True)
+
+    short, long_ = page("short", "x = 1"), page("long", "y = 2\n" * 2000)
+    assert execution._estimated_seconds(long_, {}) > execution._estimated_seconds(short, {})
+    assert execution._estimated_seconds(short, {"short": 7.5}) == 7.5  # a measured time wins
+
+
+def test_one_more_page_than_cores_runs_at_once(monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(config=SimpleNamespace(gdflow_execution_workers=0))
+    monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert execution._execution_workers(app, 20) == 3
+    assert execution._execution_workers(app, 2) == 2
+    monkeypatch.setenv(execution.WORKERS_ENV, "1")
+    assert execution._execution_workers(app, 20) == 1

@@ -97,6 +97,15 @@ def _read_page(env, docname):
     return _Page(docname, path, notebook, reader.read_fmt, executable)
 
 
+def _estimated_seconds(page, times) -> float:
+    """The page's run time in the previous build, else a guess from the length of its code
+    (a first build has no times; the guess only orders the runs, longest first)."""
+    if page.docname in times:
+        return float(times[page.docname])
+    code = sum(len(cell.source) for cell in page.notebook.cells if cell.cell_type == "code")
+    return code / 5000.0
+
+
 def _execution_workers(app, pages: int) -> int:
     wanted = _os.environ.get(WORKERS_ENV) or app.config.gdflow_execution_workers or 0
     try:
@@ -104,7 +113,9 @@ def _execution_workers(app, pages: int) -> int:
     except ValueError:
         raise ValueError(f"{WORKERS_ENV} must be an integer, got {wanted!r}") from None
     if wanted <= 0:
-        wanted = _os.cpu_count() or 1
+        # One page more than there are cores: a kernel spends part of its run starting and
+        # shutting down without using its core, which the extra page then uses.
+        wanted = (_os.cpu_count() or 1) + 1
     return max(1, min(wanted, pages))
 
 
@@ -218,37 +229,51 @@ def execute_pages_in_parallel(app, env, docnames):
     _one_blas_thread_per_kernel()
     times = _load_times(cache_dir)
     last_names = set(app.config.gdflow_execute_last or ())
-    todo.sort(key=lambda p: (p.docname in last_names, -float(times.get(p.docname, 0.0)), p.docname))
+    todo.sort(key=lambda p: (p.docname in last_names, -_estimated_seconds(p, times), p.docname))
     first = [p for p in todo if p.docname not in last_names]
     last = [p for p in todo if p.docname in last_names]
     config = env.mystnb_config
     logger = _logger()
     logger.info(f"[gdflow] executing {len(todo)} page(s), {workers} at a time")
-    server, manager = None, None
+    server = None
     if _fork_kernels(app):
         from .._forkkernel import ForkServer
 
         server, app.gdflow_early_server = getattr(app, "gdflow_early_server", None), None
         try:
-            server = (server or ForkServer().start()).wait_ready()
-            manager = server.kernel_manager_class()
-        except (OSError, RuntimeError) as exc:
+            server = server or ForkServer().start()
+        except OSError as exc:
             logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
             server = None
     slots = threading.Semaphore(workers)
+    # The runs wait for the server's imports, not Sphinx, which reads meanwhile.
+    manager_lock, managers = threading.Lock(), []
+
+    def kernel_manager():
+        with manager_lock:
+            if not managers:
+                try:
+                    managers.append(server.wait_ready().kernel_manager_class() if server else None)
+                except RuntimeError as exc:
+                    logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
+                    managers.append(None)
+            return managers[0]
 
     def run(page, after=()):
         wait(after)
         with slots:
-            return _execute_one(page, config, manager)
+            return _execute_one(page, config, kernel_manager())
 
-    pool = ThreadPoolExecutor(max_workers=len(todo), thread_name_prefix="gdflow-exec")
+    pool = ThreadPoolExecutor(max_workers=len(todo) + 1, thread_name_prefix="gdflow-exec")
     pending = {}
     for page in first:
         pending[page.docname] = (page, pool.submit(run, page))
     earlier = [future for _, future in pending.values()]
     for page in last:
         pending[page.docname] = (page, pool.submit(run, page, earlier))
+    if server is not None:  # once every run is over, stop the server without holding up Sphinx
+        everything = [future for _, future in pending.values()]
+        pool.submit(lambda: (wait(everything), server.close()))
     execution = _Execution(pool, server, pending, cache, times, _time.perf_counter(), len(todo))
     app.gdflow_execution = execution
     started = [p.docname for p in todo]
