@@ -303,8 +303,9 @@ def main(argv=None) -> int:
         pdf_note = ""
         if args.no_pdf:
             pdf_note = "PDF: skipped (--no-pdf)"
-        elif shutil.which("latexmk") is None:
-            pdf_note = "PDF: skipped, latexmk is not installed (see README for the TeX packages)"
+        elif shutil.which("latexmk") is None or shutil.which("rsvg-convert") is None:
+            pdf_note = ("PDF: skipped, latexmk or rsvg-convert is not installed "
+                        "(see README for the system packages)")
         else:
             record("pdf", build(book, "pdf", "--builder", "pdflatex"))
 

@@ -77,6 +77,7 @@ def pdf(book_output) -> Path:
     """
     for tool in ("latexmk", "pdflatex"):
         require_tool(tool, "to build the PDF")
+    require_tool("rsvg-convert", "to turn the SVG figures into PDF (Debian package librsvg2-bin)")
     result = run_build(ROOT, book_output, "--builder", "pdflatex")
     log = book_output / "build-pdf.log"
     log.write_text(result.stdout + "\n" + result.stderr)
