@@ -1,8 +1,8 @@
 """The book's Sphinx extension (``gdflow.sphinxext`` in ``_config.yml``), in three parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
-- :mod:`.execution` -- pages executed in parallel before Sphinx reads them, from kernels
-  forked off a pre-loaded process, and re-executed when the gdflow package changes;
+- :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
+  off a pre-loaded process, and re-executed when the gdflow package changes;
 - :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page.
 """
 

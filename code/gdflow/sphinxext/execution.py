@@ -1,4 +1,4 @@
-"""Fast and fresh builds: pages executed in parallel before Sphinx reads them, and
+"""Fast and fresh builds: pages executed in parallel while Sphinx reads, and
 re-executed when the gdflow package changes."""
 
 from __future__ import annotations
@@ -9,18 +9,26 @@ from pathlib import Path
 # Fast and fresh builds.
 #
 # myst-nb executes the pages one after another while Sphinx reads them, and its
-# jupyter-cache keys a page on its code cells only. Two hooks change that:
+# jupyter-cache keys a page on its code cells only. These hooks change that:
 #
+# - ``builder-inited``: when nothing is cached for this package yet, the kernel
+#   fork server (gdflow._forkkernel) starts importing at once;
 # - ``env-get-outdated``: when the files of the gdflow package differ from the
 #   ones the cached outputs were computed with (a fingerprint stored beside the
 #   cache), the cached pages that import gdflow are dropped from the cache and
-#   handed back to Sphinx to be read, hence executed, again;
+#   handed back to Sphinx to be read, hence executed, again; the pages' kernels
+#   are told where to store their claim results (gdflow.claimstore);
 # - ``env-before-read-docs``: every page Sphinx is about to read whose outputs
-#   are not cached is executed first, several at a time, into the same cache;
-#   myst-nb then finds each one cached. The kernels are forked from a process
-#   that has already imported the heavy modules (gdflow._forkkernel). A page
-#   that fails here is left alone: myst-nb runs it again, in an ordinary
-#   kernel, and reports the error as it always does.
+#   are not cached starts running, several at a time, in kernels forked from
+#   the server; pages named in ``gdflow_execute_last`` (the claims ledger) start
+#   when all others have ended. Sphinx reads the pages without code first;
+# - ``source-read``: before Sphinx reads an executed page, its run is awaited and
+#   its outputs go into the cache, so myst-nb finds the page cached; pages whose
+#   runs have finished are read next. A page that fails in its run is left
+#   alone: myst-nb runs it again, in an ordinary kernel, and reports the error
+#   as it always does;
+# - ``doctree-read`` / ``env-updated``: the notebooks myst-nb writes beside the
+#   pages get their outputs; ``build-finished`` records the package fingerprint.
 # ---------------------------------------------------------------------------
 
 import json as _json
