@@ -109,3 +109,14 @@ def test_clients_skip_jupyter_clients_fixed_waits(server):
     assert client_class.wait_for_ready is client_class._async_wait_for_ready
     assert client_class.wait_for_ready is not AsyncKernelClient.wait_for_ready
     assert _forkkernel.QUICK_WAIT < 0.1
+
+
+def test_forked_kernels_talk_over_unix_sockets_in_the_servers_folder(server, tmp_path, capfd):
+    manager = server.kernel_manager_class()(kernel_name="python3")
+    assert manager.transport == "ipc"
+    assert os.path.isabs(manager.ip)  # the kernel runs in the page's folder, the client elsewhere
+    assert os.path.dirname(manager.ip) == os.path.dirname(server.address)
+    page = notebook(["print('over a unix socket')"])
+    execute(page, cwd=str(tmp_path), kernel_manager_class=server.kernel_manager_class())
+    assert page.cells[0].outputs[0]["text"] == "over a unix socket\n"
+    assert "without encryption" not in capfd.readouterr().err

@@ -368,6 +368,20 @@ def forking_kernel_manager(address: str):
         def _quick_client(self):
             return QuickReadyClient
 
+        @default("transport")
+        def _local_sockets(self):
+            # Kernel and client share this machine: Unix sockets rather than TCP ports
+            # (about which ipykernel warns at every start, its messages not being encrypted).
+            return "ipc"
+
+        @default("ip")
+        def _socket_path(self):
+            # An absolute path in the server's private folder: jupyter_client's default is
+            # relative, and the kernel runs in the page's folder, the client elsewhere.
+            import uuid
+
+            return os.path.join(os.path.dirname(address), f"kernel-{uuid.uuid4().hex[:12]}")
+
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
             same_python = cmd and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
