@@ -177,16 +177,20 @@ def exemptions() -> dict[str, str]:
     return dict(sorted(_EXEMPT.items()))
 
 
+def _spec(claim_id: str) -> ClaimSpec:
+    specs = registry()
+    if claim_id not in specs:
+        raise KeyError(f"no check is registered for claim {claim_id!r}")
+    return specs[claim_id]
+
+
 def run(claim_id: str, **options) -> tuple[Check, ...]:
     """Run one registered claim's checks with their defaults (or ``options``).
 
     A claim function returns one :class:`Check` or several (one per objective,
     say); this always returns a tuple.
     """
-    specs = registry()
-    if claim_id not in specs:
-        raise KeyError(f"no check is registered for claim {claim_id!r}")
-    function = specs[claim_id].function
+    function = _spec(claim_id).function
     out = function(**options)
     checks = (out,) if isinstance(out, Check) else tuple(out)
     from . import claimstore  # a passing run is kept for the ledger of this build
@@ -199,12 +203,9 @@ def stored_or_run(claim_id: str, **options) -> tuple[tuple[Check, ...], bool]:
     """The checks of ``run(claim_id, **options)``, taken from this build's store if a
     chapter already ran them with the same arguments and package (see
     :mod:`gdflow.claimstore`); the flag says whether they were taken from there."""
-    specs = registry()
-    if claim_id not in specs:
-        raise KeyError(f"no check is registered for claim {claim_id!r}")
     from . import claimstore
 
-    stored = claimstore.load(claim_id, claimstore.run_key(specs[claim_id].function, options))
+    stored = claimstore.load(claim_id, claimstore.run_key(_spec(claim_id).function, options))
     if stored is not None:
         return stored, True
     return run(claim_id, **options), False

@@ -127,17 +127,26 @@ def _execution_workers(app, pages: int) -> int:
     return max(1, min(wanted, pages))
 
 
+def _fingerprints(app, cache_dir):
+    """The package's fingerprint now (hashed once per build) and the one stored beside the
+    cache by the last successful build (None if there is none)."""
+    from ..builds import package_fingerprint
+
+    if getattr(app, "gdflow_fingerprint", None) is None:
+        app.gdflow_fingerprint = package_fingerprint()
+    stamp = cache_dir / FINGERPRINT_FILE
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    return app.gdflow_fingerprint, previous
+
+
 def refresh_pages_using_package(app, env, added, changed, removed):
     """``env-get-outdated``: re-execute the pages that import gdflow if the package changed."""
-    from ..builds import mentions_package, package_fingerprint
+    from ..builds import mentions_package
 
     cache_dir = _cache_folder(env)
     if cache_dir is None:
         return []
-    current = package_fingerprint()
-    app.gdflow_fingerprint = current
-    stamp = cache_dir / FINGERPRINT_FILE
-    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    current, previous = _fingerprints(app, cache_dir)
     # The pages' kernels store their claim results here for the ledger (gdflow.claimstore);
     # results of another version of the package are removed, not merely ignored.
     from ..claimstore import STORE_ENV
@@ -380,14 +389,11 @@ def _one_blas_thread_per_kernel():
 def start_server_early(app):
     """``builder-inited``: when every page will run (no cache yet, or the package changed),
     start the kernels' fork server now, so that its imports overlap Sphinx's start-up."""
-    from ..builds import package_fingerprint
-
     cache_dir = _cache_folder(app.env)
     if cache_dir is None or not _fork_kernels(app) or _execution_workers(app, 2) < 2:
         return
-    stamp = cache_dir / FINGERPRINT_FILE
-    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
-    if (cache_dir / "global.db").is_file() and previous == package_fingerprint():
+    current, previous = _fingerprints(app, cache_dir)
+    if (cache_dir / "global.db").is_file() and previous == current:
         return  # an incremental build: most pages are cached, start the server only if needed
     from .._forkkernel import ForkServer
 
