@@ -35,3 +35,26 @@ def test_all_lists_only_existing_unique_names():
 
 def test_code_is_not_a_package():
     assert not (PACKAGE.parent / "__init__.py").exists()
+
+
+def test_importing_the_package_or_its_sphinx_extension_loads_no_numerics():
+    import subprocess
+    import sys
+
+    # The Sphinx process imports gdflow.sphinxext; numpy and scipy belong in the kernels.
+    script = ("import sys, gdflow, gdflow.sphinxext, gdflow.builds\n"
+              "heavy = sorted(m for m in ('numpy', 'scipy', 'matplotlib') if m in sys.modules)\n"
+              "assert not heavy, heavy\n"
+              "from gdflow import Quadratic, gradient_descent\n"
+              "assert 'numpy' in sys.modules and gdflow.Quadratic is Quadratic\n")
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_package_names_are_found_on_first_use():
+    import pytest
+
+    assert set(gdflow.__all__) <= set(dir(gdflow))
+    for name in gdflow.__all__:
+        assert getattr(gdflow, name).__name__ == name
+    with pytest.raises(AttributeError, match="no attribute 'gradient_descnet'"):
+        gdflow.gradient_descnet  # noqa: B018

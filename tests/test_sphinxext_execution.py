@@ -67,3 +67,43 @@ def test_one_more_page_than_cores_runs_at_once(monkeypatch):
     assert execution._execution_workers(app, 2) == 2
     monkeypatch.setenv(execution.WORKERS_ENV, "1")
     assert execution._execution_workers(app, 20) == 1
+
+
+def test_the_cache_folder_is_known_from_the_configuration_before_the_environment(tmp_path):
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    def app(mode, path=""):
+        return SimpleNamespace(outdir=str(tmp_path / "_build" / "html"),
+                               config=SimpleNamespace(nb_execution_mode=mode, nb_execution_cache_path=path))
+
+    # myst-nb's own default, which is where _cache_folder finds it once the build runs
+    assert execution._configured_cache_folder(app("cache")) == (tmp_path / "_build" / ".jupyter_cache").resolve()
+    assert execution._configured_cache_folder(app("cache", "elsewhere")) == Path("elsewhere")
+    assert execution._configured_cache_folder(app("off")) is None
+    assert execution._configured_cache_folder(app("force")) is None
+
+
+def test_the_server_starts_as_the_extension_is_set_up(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    started = []
+
+    class FakeServer:
+        def start(self):
+            started.append(self)
+            return self
+
+    monkeypatch.setattr("gdflow._forkkernel.ForkServer", FakeServer)
+    monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
+    monkeypatch.delenv(execution.FORK_ENV, raising=False)
+    monkeypatch.setattr(execution, "_one_blas_thread_per_kernel", lambda: None)
+    config = SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path="")
+    app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), config=config, connect=lambda *a: None,
+                          add_config_value=lambda name, default, *a: setattr(config, name, default))
+    execution.setup_fresh_builds(app)  # no cache yet: the server starts now, not at the first page
+    assert len(started) == 1 and app.gdflow_early_server is started[0]
+    app.config.nb_execution_mode = "off"  # the floor of the benchmark: nothing runs, no server
+    app.gdflow_early_server = None
+    execution.setup_fresh_builds(app)
+    assert len(started) == 1 and app.gdflow_early_server is None

@@ -22,17 +22,34 @@ divergence detection) and ``_integrate`` (the ODE solve of the flows, first- and
 second-order).
 """
 
-from .claims import Check, ClaimViolation
-from .descent import gradient_descent
-from .flow import SolverError, gradient_flow, quadratic_flow
-from .problems import (DoubleWell, Huber, LogisticRegression, Objective, Quadratic, Rosenbrock,
-                       ScalarQuadratic, WavyBowl)
-from .trajectory import DivergenceError, Trajectory
+from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Check", "ClaimViolation", "DivergenceError", "DoubleWell", "Huber", "LogisticRegression",
-    "Objective", "Quadratic", "Rosenbrock", "ScalarQuadratic", "SolverError", "Trajectory",
-    "WavyBowl", "gradient_descent", "gradient_flow", "quadratic_flow",
-]
+#: The names ``import gdflow`` offers, and the modules that define them. They are
+#: imported when first used, so that ``import gdflow.sphinxext`` (the book's Sphinx
+#: extension) or ``gdflow.builds`` does not load numpy and scipy.
+_EXPORTS = {
+    "Check": "claims", "ClaimViolation": "claims",
+    "gradient_descent": "descent",
+    "SolverError": "flow", "gradient_flow": "flow", "quadratic_flow": "flow",
+    "DoubleWell": "problems", "Huber": "problems", "LogisticRegression": "problems",
+    "Objective": "problems", "Quadratic": "problems", "Rosenbrock": "problems",
+    "ScalarQuadratic": "problems", "WavyBowl": "problems",
+    "DivergenceError": "trajectory", "Trajectory": "trajectory",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -386,10 +386,19 @@ def _one_blas_thread_per_kernel():
         _os.environ.setdefault(name, "1")
 
 
+def _configured_cache_folder(app):
+    """The folder :func:`_cache_folder` will give, read from the configuration alone (as
+    myst-nb will set it), for use before the build environment exists; else None."""
+    if app.config.nb_execution_mode != "cache":
+        return None
+    path = app.config.nb_execution_cache_path
+    return Path(path) if path else Path(app.outdir).parent.joinpath(".jupyter_cache").resolve()
+
+
 def start_server_early(app):
-    """``builder-inited``: when every page will run (no cache yet, or the package changed),
-    start the kernels' fork server now, so that its imports overlap Sphinx's start-up."""
-    cache_dir = _cache_folder(app.env)
+    """When every page will run (no cache yet, or the package changed), start the kernels'
+    fork server as the extension is set up, so that its imports overlap Sphinx's start-up."""
+    cache_dir = _configured_cache_folder(app)
     if cache_dir is None or not _fork_kernels(app) or _execution_workers(app, 2) < 2:
         return
     current, previous = _fingerprints(app, cache_dir)
@@ -460,8 +469,8 @@ def setup_fresh_builds(app):
     app.add_config_value("gdflow_fork_kernels", True, "", [bool])
     app.connect("env-get-outdated", refresh_pages_using_package)
     app.add_config_value("gdflow_execute_last", [], "", [list, tuple])
-    app.connect("builder-inited", start_server_early)
     app.connect("env-before-read-docs", execute_pages_in_parallel)
+    start_server_early(app)
     app.connect("source-read", wait_for_page)
     app.connect("doctree-read", write_executed_notebook)
     app.connect("env-updated", finish_execution)
