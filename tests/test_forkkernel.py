@@ -120,3 +120,33 @@ def test_forked_kernels_talk_over_unix_sockets_in_the_servers_folder(server, tmp
     execute(page, cwd=str(tmp_path), kernel_manager_class=server.kernel_manager_class())
     assert page.cells[0].outputs[0]["text"] == "over a unix socket\n"
     assert "without encryption" not in capfd.readouterr().err
+
+
+STATE = ("import hashlib, matplotlib as mpl\n"
+         "from matplotlib.mathtext import MathTextParser\n"
+         "print(MathTextParser._parser is not None)\n"
+         "print(hashlib.sha256(repr(sorted((k, repr(v)) for k, v in mpl.rcParams.items())).encode()).hexdigest())")
+
+
+def test_kernels_inherit_warm_caches_but_not_the_warm_up_style(server, tmp_path):
+    ordinary, forked = notebook([STATE]), notebook([STATE])
+    execute(ordinary, cwd=str(tmp_path))
+    execute(forked, cwd=str(tmp_path), kernel_manager_class=server.kernel_manager_class())
+    warm_o, style_o = ordinary.cells[0].outputs[0]["text"].split()
+    warm_f, style_f = forked.cells[0].outputs[0]["text"].split()
+    assert (warm_o, warm_f) == ("False", "True")  # the math-text parser was built in the server
+    assert style_f == style_o  # the warm-up drew in the book style and put the defaults back
+
+
+def test_preload_calls_the_warm_ups_and_skips_those_that_fail(monkeypatch):
+    from gdflow import _forkkernel, plotting
+
+    monkeypatch.setenv("MPLBACKEND", "agg")  # preload only sets it when unset
+    called = []
+    monkeypatch.setattr(plotting, "warm_caches", lambda: called.append("warm"))
+    done = _forkkernel.preload(modules=("json", "no_such_module_here"),
+                               warm_up=("gdflow.plotting:no_such_function", "no_such_module_here:f",
+                                        "gdflow.plotting:warm_caches"))
+    assert "json" in done and "no_such_module_here" not in done
+    assert called == ["warm"]
+    assert "gdflow.plotting:warm_caches" in _forkkernel.WARM_UP

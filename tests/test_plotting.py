@@ -98,3 +98,24 @@ def test_shared_text_paths_write_the_same_svg(monkeypatch):
     renderer = backend_svg.RendererSVG(100, 100, __import__("io").StringIO())
     assert renderer._text2path is textpath.text_to_path
     assert _math_svg() == before == _math_svg()
+
+
+def test_warm_caches_changes_no_output_and_no_state():
+    import subprocess
+    import sys
+
+    # In fresh processes: an SVG written after the warm-up equals one written without it.
+    script = ("import sys, matplotlib; matplotlib.use('Agg')\n"
+              "import matplotlib.pyplot as plt\n"
+              "from gdflow import plotting\n"
+              "import tests.test_plotting as t\n"
+              "before = dict(matplotlib.rcParams)\n"
+              "if sys.argv[1] == 'warm': plotting.warm_caches()\n"
+              "assert dict(matplotlib.rcParams) == before and not plt.get_fignums()\n"
+              "plotting.use_book_style()\n"
+              "sys.stdout.buffer.write(t._math_svg())\n")
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "0"}
+    cold, warm = (subprocess.run([sys.executable, "-c", script, mode], capture_output=True, cwd=root,
+                                 env=env, check=True).stdout for mode in ("cold", "warm"))
+    assert cold.startswith(b"<?xml") and warm == cold

@@ -33,18 +33,28 @@ import socket
 import struct
 import sys
 
-#: Modules the server imports before forking (missing ones are skipped). Not
-#: ``matplotlib.pyplot`` nor the inline backend: those hook into the running
-#: IPython shell when imported, so each kernel imports them itself.
+#: Modules the server imports before forking (missing ones are skipped): the
+#: kernel's own and those the pages import. Not the inline backend
+#: (``matplotlib_inline.backend_inline``): importing it hooks it into the running
+#: IPython shell, so each kernel imports it itself, when its page first draws.
+#: ``matplotlib.pyplot`` only picks its backend then, so it can be loaded here.
 PRELOAD = (
     "numpy", "scipy", "scipy.optimize", "scipy.integrate", "scipy.linalg", "scipy.special",
+    "scipy.sparse",
     "matplotlib", "matplotlib.figure", "matplotlib.axes", "matplotlib.backend_bases",
     "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg", "matplotlib.colors",
-    "matplotlib.font_manager", "matplotlib.mathtext", "cycler",
+    "matplotlib.font_manager", "matplotlib.mathtext", "matplotlib.pyplot", "matplotlib.style",
+    "matplotlib.animation", "contourpy", "PIL.PngImagePlugin", "cycler",
     "IPython", "IPython.core.interactiveshell", "IPython.core.completer", "IPython.display",
+    "IPython.core.pylabtools", "sqlite3", "bdb",
     "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "psutil",  # ipykernel imports it at shutdown to look for child processes
     "nbformat", "myst_nb.ext.glue", "gdflow",
 )
+
+#: Functions (``module:function``) the server calls once its imports are done, to
+#: fill caches the kernels then inherit; a failing one is skipped.
+WARM_UP = ("gdflow.plotting:warm_caches",)
 
 
 def _send(conn, data: bytes) -> None:
@@ -68,8 +78,9 @@ def _recv(conn) -> bytes:
 
 # --- server ------------------------------------------------------------------------------------
 
-def preload(modules=PRELOAD) -> list[str]:
-    """Import ``modules`` (skipping those that fail); return the ones imported."""
+def preload(modules=PRELOAD, warm_up=WARM_UP) -> list[str]:
+    """Import ``modules`` (skipping those that fail), then call the ``warm_up``
+    functions; return the modules imported."""
     import importlib
 
     # ipykernel sets this default when a kernel starts; matplotlib reads it on import.
@@ -84,6 +95,12 @@ def preload(modules=PRELOAD) -> list[str]:
         except Exception:  # an optional module: the kernel imports it itself if it needs it
             continue
         done.append(name)
+    for target in warm_up:
+        module, _, function = target.partition(":")
+        try:
+            getattr(importlib.import_module(module), function)()
+        except Exception:  # caches only: a kernel fills them itself if need be
+            continue
     return done
 
 
