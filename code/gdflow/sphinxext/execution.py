@@ -11,8 +11,8 @@ from pathlib import Path
 # myst-nb executes the pages one after another while Sphinx reads them, and its
 # jupyter-cache keys a page on its code cells only. These hooks change that:
 #
-# - ``builder-inited``: when nothing is cached for this package yet, the kernel
-#   fork server (gdflow._forkkernel) starts importing at once;
+# - as the extension is set up: when nothing is cached for this package yet, the
+#   kernel fork server (gdflow._forkkernel) starts importing at once;
 # - ``env-get-outdated``: when the files of the gdflow package differ from the
 #   ones the cached outputs were computed with (a fingerprint stored beside the
 #   cache), the cached pages that import gdflow are dropped from the cache and
