@@ -470,13 +470,13 @@ def setup_fresh_builds(app):
     app.connect("env-get-outdated", refresh_pages_using_package)
     app.add_config_value("gdflow_execute_last", [], "", [list, tuple])
     app.connect("env-before-read-docs", execute_pages_in_parallel)
-    start_server_early(app)
     app.connect("source-read", wait_for_page)
     app.connect("doctree-read", write_executed_notebook)
     app.connect("env-updated", finish_execution)
     app.connect("build-finished", finish_execution)
     app.connect("build-finished", record_package_fingerprint)
     app.connect("env-updated", restore_executed_notebooks)
+    start_server_early(app)  # needs the config values above; Sphinx is still starting
 
 
 def _write_with_outputs(app, docname, notebook) -> bool:
