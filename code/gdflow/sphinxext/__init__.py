@@ -1,14 +1,15 @@
-"""The book's Sphinx extension (``gdflow.sphinxext`` in ``_config.yml``), in three parts.
+"""The book's Sphinx extension (``gdflow.sphinxext`` in ``_config.yml``), in four parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
   off a pre-loaded process, and re-executed when the gdflow package changes;
-- :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page.
+- :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page;
+- :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter.
 """
 
 from __future__ import annotations
 
-from . import delivery, execution, mathjax
+from . import delivery, execution, mathjax, numbers
 
 
 def setup(app):
@@ -16,4 +17,5 @@ def setup(app):
     app.connect("build-finished", mathjax._copy)
     execution.setup_fresh_builds(app)
     delivery.setup_delivery(app)
+    numbers.setup_numbers(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
