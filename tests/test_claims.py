@@ -64,3 +64,19 @@ def test_registering_a_claim_twice_is_an_error():
 def test_exemption_needs_a_reason():
     with pytest.raises(ValueError, match="needs a reason"):
         claims.exempt("thm-x", "  ")
+
+
+def test_evidence_kind_is_checked_and_recorded():
+    with pytest.raises(ValueError, match="evidence"):
+        claims.claim("Z98", label="x", statement="x", evidence="anecdote")
+    claims.claim("Z99", label="x", statement="x", evidence="certificate")(lambda: None)
+    try:
+        assert claims.registry()["Z99"].evidence == "certificate"
+        assert all(spec.evidence in claims.EVIDENCE for spec in claims.registry().values())
+    finally:
+        claims._REGISTRY.pop("Z99")
+
+
+def test_citations_need_a_source():
+    with pytest.raises(ValueError, match="source"):
+        claims.cite("thm-x", " ")

@@ -17,7 +17,8 @@ from typing import Callable
 
 __all__ = [
     "Check", "ClaimViolation", "at_most", "at_least", "close_to",
-    "claim", "exempt", "exemptions", "registry", "run", "stored_or_run",
+    "claim", "exempt", "exemptions", "cite", "citations", "registry", "run", "stored_or_run",
+    "EVIDENCE",
 ]
 
 
@@ -117,18 +118,32 @@ def close_to(claim_id, quantity, observed, predicted, tolerance, why_tolerance="
     return Check(claim_id, quantity, observed, predicted, "~", tolerance, why_tolerance)
 
 
+#: What kind of evidence a claim's check gives, as the ledger reports it.
+EVIDENCE = {
+    # the statement is checked on chosen instances (functions, start points)
+    "instances": "checked on instances",
+    # the worst case over the whole function class is computed (performance estimation)
+    "certificate": "certified over the class",
+    # an empirical finding, not a theorem (e.g. behaviour seen in training runs)
+    "observed": "observed behaviour",
+}
+
+
 @dataclass(frozen=True)
 class ClaimSpec:
-    """A registered claim: its id, the book label of its statement, and its check."""
+    """A registered claim: its id, the book label of its statement, its check, and the
+    kind of evidence the check gives (a key of :data:`EVIDENCE`)."""
 
     claim: str
     label: str
     statement: str
     function: Callable[..., Check]
+    evidence: str = "instances"
 
 
 _REGISTRY: dict[str, ClaimSpec] = {}
 _EXEMPT: dict[str, str] = {}
+_CITED: dict[str, str] = {}
 
 
 def _load_check_modules() -> None:
@@ -139,18 +154,39 @@ def _load_check_modules() -> None:
         importlib.import_module(f"{checks.__name__}.{info.name}")
 
 
-def claim(claim_id: str, *, label: str, statement: str):
+def claim(claim_id: str, *, label: str, statement: str, evidence: str = "instances"):
     """Register the decorated function as the check of claim ``claim_id``.
 
     ``label`` is the target of the statement in the book (a ``prf:`` label),
-    ``statement`` a one-line summary for the ledger.
+    ``statement`` a one-line summary for the ledger, ``evidence`` what kind of evidence
+    the check gives: a key of :data:`EVIDENCE` (``"instances"``, ``"certificate"`` or
+    ``"observed"``).
     """
+    if evidence not in EVIDENCE:
+        raise ValueError(f"evidence of claim {claim_id} must be one of {sorted(EVIDENCE)}; "
+                         f"got {evidence!r}")
+
     def decorate(function):
         if claim_id in _REGISTRY and _REGISTRY[claim_id].function is not function:
             raise ValueError(f"claim {claim_id} is registered twice")
-        _REGISTRY[claim_id] = ClaimSpec(claim_id, label, statement, function)
+        _REGISTRY[claim_id] = ClaimSpec(claim_id, label, statement, function, evidence)
         return function
     return decorate
+
+
+def cite(label: str, source: str) -> None:
+    """Record that the statement labelled ``label`` is cited from ``source``, not proved
+    in the book (its statement box says so too). A cited statement may also have a
+    numerical check; the ledger lists it as cited either way."""
+    if not source.strip():
+        raise ValueError(f"the citation of {label!r} needs a source")
+    _CITED[label] = source
+
+
+def citations() -> dict[str, str]:
+    """Labels of statements the book cites rather than proves, with their sources."""
+    _load_check_modules()
+    return dict(sorted(_CITED.items()))
 
 
 def exempt(label: str, reason: str) -> None:
