@@ -6,7 +6,7 @@ and output that is byte-identical between builds (fixed SVG ids, no dates).
 
 Contents, by the chapter that first needs them:
 
-Book style
+Book style (defined in :mod:`gdflow.figure_style`, offered here too)
     :data:`PALETTE`, :data:`BOOK_RC`, :func:`use_book_style`.
 Shared by several chapters
     :func:`plot_against_bounds` -- measured curves beside the bounds of a theorem;
@@ -22,10 +22,18 @@ Pictures of descent and flow
     :func:`plot_gradient_field`, :func:`plot_flow_lines`, :func:`clip_path`,
     :func:`plot_descent_paths`, :func:`plot_flow_deviation`,
     :func:`plot_steep_coordinate`, :func:`draw_descent_frame`,
-    :func:`animate_descent`, :func:`offline_player`, :class:`AnimationWithFallback`.
+    :func:`animate_descent`; the animation's player (defined in
+    :mod:`gdflow.players`, offered here too): :func:`offline_player`,
+    :func:`stable_player_ids`, :class:`AnimationWithFallback`.
 Natural gradient and Langevin dynamics
     :func:`plot_reparametrized_paths`, :func:`plot_density_histogram`,
     :func:`plot_stationary_variance`.
+
+Helpers for further chapters live in modules of their own, ``gdflow.plotting_<topic>``
+(for instance :mod:`gdflow.plotting_methods`), with the same conventions and colours
+from :data:`PALETTE`. Not plot helpers, so kept apart: :mod:`gdflow.svg_text` (a
+process-wide change to matplotlib's SVG renderer that makes writing figures faster)
+and :mod:`gdflow.warmup` (caches filled before the build forks its kernels).
 
 matplotlib and the heavier gdflow modules are imported inside the helpers that
 use them, so that importing this module stays cheap.
@@ -33,11 +41,14 @@ use them, so that importing this module stays cheap.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from ._validation import positive_number
+from .figure_style import BOOK_RC, PALETTE, use_book_style
+from .players import AnimationWithFallback, offline_player, stable_player_ids
+# Offered here as well for callers written when they were defined in this module.
+from .svg_text import share_text_paths  # noqa: F401
+from .warmup import warm_caches  # noqa: F401
 
 __all__ = [
     # Book style
@@ -53,121 +64,12 @@ __all__ = [
     # Pictures of descent and flow
     "plot_gradient_field", "plot_flow_lines", "clip_path", "plot_descent_paths",
     "plot_flow_deviation", "plot_steep_coordinate", "draw_descent_frame", "animate_descent",
-    "offline_player", "AnimationWithFallback",
+    "offline_player", "AnimationWithFallback", "stable_player_ids",
     # Natural gradient and Langevin dynamics
     "plot_reparametrized_paths", "plot_density_histogram", "plot_stationary_variance",
     # Older name, kept for existing callers
     "plot_against_bound",
 ]
-
-
-# ---------------------------------------------------------------------------
-# Book style
-# ---------------------------------------------------------------------------
-
-#: Okabe & Ito's palette, distinguishable under the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-
-BOOK_RC = {
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-    "savefig.transparent": False,
-    "figure.figsize": (6.4, 3.6),
-    "figure.constrained_layout.use": True,
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "font.size": 10,
-    "legend.frameon": False,
-    "svg.hashsalt": "gdflow",
-    "svg.fonttype": "path",
-    "image.cmap": "viridis",
-}
-
-
-def use_book_style(formats=("svg",)) -> None:
-    """Apply the book's matplotlib style and, inside a notebook, its figure formats.
-
-    Figures are written once, as SVG: the website shows it (crisp, small for line
-    plots) and the PDF build converts it to vector PDF. ``SOURCE_DATE_EPOCH``
-    removes the date matplotlib writes into SVG.
-    """
-    import matplotlib as mpl
-    from cycler import cycler
-
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    mpl.rcParams.update(BOOK_RC)
-    mpl.rcParams["axes.prop_cycle"] = cycler(color=list(PALETTE))
-    share_text_paths()
-    try:
-        from IPython import get_ipython
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-    except ImportError:  # pragma: no cover - outside Jupyter there is nothing to set
-        return
-    if get_ipython() is not None:
-        set_matplotlib_formats(*formats, metadata={"Date": None} if "svg" in formats else None)
-
-
-def share_text_paths() -> None:
-    """Let every SVG renderer use matplotlib's one shared text-to-path converter.
-
-    With ``svg.fonttype: path`` each label becomes outlines. matplotlib gives every
-    renderer a converter of its own, whose cache of parsed math text is then empty
-    for each figure; most of the time spent writing the book's SVG figures went into
-    parsing the same labels again. The shared converter (``matplotlib.textpath.text_to_path``)
-    keeps that cache for the whole process. The SVG written is the same, byte for byte.
-    Idempotent.
-    """
-    from matplotlib import textpath
-    from matplotlib.backends import backend_svg
-
-    renderer = backend_svg.RendererSVG
-    if getattr(renderer.__init__, "_gdflow_shared_text_paths", False):
-        return
-    original = renderer.__init__
-
-    def __init__(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self._text2path = textpath.text_to_path
-
-    __init__._gdflow_shared_text_paths = True
-    __init__.__wrapped__ = original
-    renderer.__init__ = __init__
-
-
-def warm_caches() -> None:
-    """Draw one throwaway figure in the book's style and write it as SVG.
-
-    The kernels that run the book's pages are forked from a process that has
-    called this (see :mod:`gdflow._forkkernel`): they find matplotlib's math-text
-    parser built, the fonts looked up and the usual labels parsed, work that
-    otherwise made each page's first figure take about 0.2 s longer than the rest.
-    Caches only: nothing drawn here reaches a page, and the global style is left
-    as it was. (matplotlib reopens its font files in a forked process itself.)
-    """
-    import io
-
-    import matplotlib as mpl
-    import numpy as np
-    from matplotlib.figure import Figure
-
-    share_text_paths()
-    with mpl.rc_context(BOOK_RC):
-        fig = Figure()
-        left, right = fig.subplots(1, 2)
-        k = np.arange(1, 101)
-        left.loglog(k, 1.0 / k, label=r"$f(x_k) - f^\star \leq \frac{L\|x_0 - x^\star\|^2}{2k}$")
-        left.loglog(k, 1.0 / k**2, ls="--", label=r"$\eta = 1/L$, $\mu$, $\kappa$, $\beta$, $\theta_k$")
-        left.set(xlabel=r"iteration $k$", ylabel=r"gap $f(x_k) - f^\star$", title="rate")
-        left.legend()
-        right.plot(k, np.exp(-k / 30.0), marker="o", markevery=20, label="measured")
-        right.set(xlabel=r"time $t$", ylabel="error", ylim=(-0.1, 1.1))
-        right.legend()
-        fig.savefig(io.BytesIO(), format="svg", bbox_inches="tight")
 
 
 # ---------------------------------------------------------------------------
@@ -699,96 +601,6 @@ def animate_descent(fig, ax, objective, descent, flow, xlim, ylim, *, interval: 
     return FuncAnimation(fig, update, frames=frames, interval=interval, blit=False, repeat=False)
 
 
-#: Text labels for the buttons of matplotlib's JavaScript player, replacing its
-#: icon-font glyphs (which it would load from an outside server).
-_PLAYER_BUTTONS = {
-    "fa fa-minus": "&minus;", "fa fa-fast-backward": "&laquo;", "fa fa-step-backward": "&lsaquo;",
-    "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "||", "fa fa-play": "&#9654;",
-    "fa fa-step-forward": "&rsaquo;", "fa fa-fast-forward": "&raquo;", "fa fa-plus": "+",
-}
-
-
-def offline_player(html: str) -> str:
-    """matplotlib's ``to_jshtml`` player without its link to an outside icon font.
-
-    The stylesheet link is dropped and each button's icon becomes a short text
-    label, so the page makes no outside request and the buttons stay readable.
-    The buttons keep their ``aria-label`` for screen readers. The player's random
-    id becomes one derived from its content (:func:`stable_player_ids`).
-    """
-    import re
-
-    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*', "", html)
-
-    def label(match):
-        key = match.group(1)
-        if key not in _PLAYER_BUTTONS:
-            raise ValueError(f"unknown player button icon {key!r}")
-        return f'<span class="gdflow-player-button">{_PLAYER_BUTTONS[key]}</span>'
-
-    return stable_player_ids(re.sub(r'<i class="(fa [^"]*)"></i>', label, html))
-
-
-class AnimationWithFallback:
-    """An HTML animation player that also carries a still PNG.
-
-    Jupyter asks an object for every representation it has; the website picks
-    the HTML (a JavaScript player that needs no running kernel), while a PDF or
-    any other output without HTML picks the PNG. Build it with :meth:`from_animation`.
-
-    Parameters
-    ----------
-    html : str
-        The player, e.g. from ``FuncAnimation.to_jshtml()``.
-    png : bytes
-        The still image, a PNG file's bytes.
-    text : str
-        Plain-text description (shown where neither can be).
-    """
-
-    def __init__(self, html: str, png: bytes, text: str = "animation"):
-        if not isinstance(html, str) or not html.strip():
-            raise ValueError("html must be a non-empty string")
-        if not isinstance(png, (bytes, bytearray)) or not bytes(png).startswith(b"\x89PNG"):
-            raise ValueError("png must be the bytes of a PNG file")
-        self.html, self.png, self.text = html, bytes(png), str(text)
-
-    @classmethod
-    def from_animation(cls, animation, still_figure, *, dpi: float = 60, fps: float = 4,
-                       text: str = "animation", alt: str | None = None):
-        """Render ``animation`` to a JavaScript player and ``still_figure`` to a PNG.
-
-        Frames are PNG images at ``dpi`` dots per inch: a few hundred kilobytes for
-        a dozen small frames. The still is saved at the book's ``savefig.dpi``.
-        ``alt`` (default: ``text``) becomes the alternative text of the player's image.
-        """
-        import html as html_lib
-        import io
-
-        import matplotlib as mpl
-
-        dpi = positive_number(dpi, "dpi")
-        fps = positive_number(fps, "fps")
-        # savefig hands a figure without a layout engine back the rcParams default one
-        # afterwards; switching that default off keeps every frame's fixed margins.
-        no_layout = {"figure.constrained_layout.use": False, "figure.autolayout": False}
-        with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png", **no_layout}):
-            html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
-        alt_attr = html_lib.escape(text if alt is None else alt, quote=True)
-        html = offline_player(html).replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
-        buf = io.BytesIO()
-        with mpl.rc_context(no_layout):
-            still_figure.savefig(buf, format="png")
-        return cls(html, buf.getvalue(), text)
-
-    def _repr_html_(self):
-        return self.html
-
-    def _repr_png_(self):
-        return self.png
-
-    def __repr__(self):
-        return self.text
 
 
 # ---------------------------------------------------------------------------
@@ -842,37 +654,3 @@ def plot_stationary_variance(ax, step_ratios, sampled, stderr, curve_ratios, dis
     ax.set_ylabel("stationary variance")
     ax.legend(loc="upper left", fontsize=8)
     return ax
-
-
-# --- Reproducible animation players -------------------------------------------------------
-
-__all__ += ["stable_player_ids"]
-
-
-def stable_player_ids(html: str) -> str:
-    """Replace the random id of matplotlib's JavaScript player by one derived from its content.
-
-    ``to_jshtml`` names the player's elements and functions after a fresh
-    ``uuid4``, so two builds of the same page would differ. The id becomes the
-    first 32 hexadecimal digits of the SHA-256 of the player with the id
-    removed: the same frames give the same page. Text without a player is
-    returned unchanged.
-
-    Examples
-    --------
-    >>> a = '<img id="_anim_img0123456789abcdef0123456789abcdef"> anim0123456789abcdef0123456789abcdef'
-    >>> b = a.replace("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")
-    >>> stable_player_ids(a) == stable_player_ids(b)
-    True
-    >>> "0123456789abcdef" in stable_player_ids(a)
-    False
-    """
-    import hashlib
-    import re
-
-    found = re.search(r"_anim_img([0-9a-f]{32})", html)
-    if found is None:
-        return html
-    old = found.group(1)
-    new = hashlib.sha256(html.replace(old, "").encode("utf-8")).hexdigest()[:32]
-    return html.replace(old, new)
