@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 IGNORE = shutil.ignore_patterns("_build", ".venv", ".git", "__pycache__", ".pytest_cache",
                                 ".hypothesis", "*.egg-info", "test-artifacts")
-EXECUTED = re.compile(r"\[gdflow\] executed (\S+) in|/([^/\s]+)\.\w+: Executed notebook in")
+EXECUTED = re.compile(r"\[bookbuild\] executed (\S+) in|/([^/\s]+)\.\w+: Executed notebook in")
 
 
 # --- measuring one child process tree -------------------------------------------------------
@@ -226,7 +226,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT / "code"))
-    from gdflow.builds import cached_execution_times, page_weights
+    from bookbuild.builds import cached_execution_times, page_weights
 
     jb = Path(sys.executable).with_name("jupyter-book")
     if not jb.exists():
@@ -250,7 +250,7 @@ def main(argv=None) -> int:
             env = {**os.environ, "PYTHONWARNINGS": ""}
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(copy / "code"), env.get("PYTHONPATH")]))
             if args.workers:
-                env["GDFLOW_EXECUTION_WORKERS"] = str(args.workers)
+                env["BOOKBUILD_EXECUTION_WORKERS"] = str(args.workers)
             return env
 
         counter = iter(range(1, 10_000))
@@ -284,8 +284,8 @@ def main(argv=None) -> int:
             record("cold", build(book, "cold"))
             if base_book is not None:
                 record("cold, myst-nb alone", build(base_book, "cold, myst-nb alone",
-                                                    env_extra={"GDFLOW_EXECUTION_WORKERS": "1",
-                                                               "GDFLOW_FORK_KERNELS": "0"}))
+                                                    env_extra={"BOOKBUILD_EXECUTION_WORKERS": "1",
+                                                               "BOOKBUILD_FORK_KERNELS": "0"}))
         exec_times = cached_execution_times(book / "_build" / ".jupyter_cache")
         weights = page_weights(book / "_build" / "html")
         cold_log = runs["cold"]["log"].read_text(errors="replace")
@@ -342,7 +342,7 @@ def main(argv=None) -> int:
         ran = runs["package edit"]["executed_all"]
         print(f"package edit: pages executed {len(ran[-1])}, pages importing gdflow {len(users)} "
               f"(fresh, in every run: {'holds' if all(sorted(r) == sorted(users) for r in ran) else 'MISSED'})")
-        summary = re.findall(r"\[gdflow\] executed and cached (\d+) of (\d+) page\(s\) in ([\d.]+) s", cold_log)
+        summary = re.findall(r"\[bookbuild\] executed and cached (\d+) of (\d+) page\(s\) in ([\d.]+) s", cold_log)
         if summary:
             n, m, secs = summary[-1]
             print(f"cold build: {n} of {m} page(s) executed in parallel in {secs} s of wall time")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import ROOT, copy_tree, run_build  # noqa: F401  (re-exported for test modules)
+from buildhelpers import ROOT, copy_tree, run_build  # noqa: F401  (re-exported for test modules)
 
 
 @pytest.fixture(scope="session")

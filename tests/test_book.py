@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import ROOT, run_build
+from buildhelpers import ROOT, run_build
 from gdflow import claims
 
 pytestmark = pytest.mark.book

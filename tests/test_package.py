@@ -37,17 +37,46 @@ def test_code_is_not_a_package():
     assert not (PACKAGE.parent / "__init__.py").exists()
 
 
-def test_importing_the_package_or_its_sphinx_extension_loads_no_numerics():
+def test_importing_the_package_or_the_sphinx_extension_loads_no_numerics():
     import subprocess
     import sys
 
-    # The Sphinx process imports gdflow.sphinxext; numpy and scipy belong in the kernels.
-    script = ("import sys, gdflow, gdflow.sphinxext, gdflow.builds\n"
+    # The Sphinx process imports bookbuild.sphinxext; numpy and scipy belong in the kernels.
+    script = ("import sys, gdflow, bookbuild.sphinxext, bookbuild.builds\n"
               "heavy = sorted(m for m in ('numpy', 'scipy', 'matplotlib') if m in sys.modules)\n"
               "assert not heavy, heavy\n"
               "from gdflow import Quadratic, gradient_descent\n"
               "assert 'numpy' in sys.modules and gdflow.Quadratic is Quadratic\n")
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_gdflow_never_imports_the_build_tooling():
+    """gdflow is the mathematics; bookbuild builds the book with it. An import the other
+    way would make the fingerprint that re-executes the pages miss the tooling's code
+    (or cover it, re-executing every page when only the build changed)."""
+    import importlib
+    import subprocess
+    import sys
+
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            bad = [n for n in names if n.split(".")[0] == "bookbuild"]
+            assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+    # ... nor by name: import every module and look
+    modules = sorted("gdflow." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts)
+                     for p in PACKAGE.rglob("*.py") if p.name != "__init__.py")
+    script = (f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
+              "from gdflow import claims, ledger\nclaims.registry()\n"
+              "assert not [m for m in sys.modules if m.split('.')[0] == 'bookbuild'], 'bookbuild imported'\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "GDFLOW_CLAIM_STORE"}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+    assert importlib.util.find_spec("bookbuild") is not None
 
 
 def test_package_names_are_found_on_first_use():

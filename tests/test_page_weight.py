@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gdflow.builds import page_weights
+from bookbuild.builds import page_weights
 
 pytestmark = pytest.mark.book
 

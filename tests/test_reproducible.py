@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from bookbuild import ROOT, run_build
+from buildhelpers import ROOT, run_build
 
 pytestmark = pytest.mark.book
 

@@ -27,8 +27,8 @@ from importlib import import_module as _import_module
 __version__ = "0.1.0"
 
 #: The names ``import gdflow`` offers, and the modules that define them. They are
-#: imported when first used, so that ``import gdflow.sphinxext`` (the book's Sphinx
-#: extension) or ``gdflow.builds`` does not load numpy and scipy.
+#: imported when first used, so that a process that only needs a small module (the
+#: book's build reads ``gdflow.numbers``) does not load numpy and scipy.
 _EXPORTS = {
     "Check": "claims", "ClaimViolation": "claims",
     "gradient_descent": "descent",

@@ -229,19 +229,74 @@ def run(claim_id: str, **options) -> tuple[Check, ...]:
     function = _spec(claim_id).function
     out = function(**options)
     checks = (out,) if isinstance(out, Check) else tuple(out)
-    from . import claimstore  # a passing run is kept for the ledger of this build
-
-    claimstore.save(claim_id, claimstore.run_key(function, options), checks)
+    store = result_store()  # a book build keeps passing runs for its ledger
+    if store is not None:
+        store.save(claim_id, function, options, checks)
     return checks
 
 
 def stored_or_run(claim_id: str, **options) -> tuple[tuple[Check, ...], bool]:
-    """The checks of ``run(claim_id, **options)``, taken from this build's store if a
-    chapter already ran them with the same arguments and package (see
-    :mod:`gdflow.claimstore`); the flag says whether they were taken from there."""
-    from . import claimstore
-
-    stored = claimstore.load(claim_id, claimstore.run_key(_spec(claim_id).function, options))
-    if stored is not None:
-        return stored, True
+    """The checks of ``run(claim_id, **options)``, taken from the build's result store
+    (:func:`result_store`) if a chapter already ran them with the same arguments and
+    package; the flag says whether they were taken from there."""
+    store = result_store()
+    if store is not None:
+        stored = store.load(claim_id, _spec(claim_id).function, options)
+        if stored is not None:
+            return stored, True
     return run(claim_id, **options), False
+
+
+# --- Where a build keeps results ------------------------------------------------------------
+#
+# The book's build runs a claim's check in a chapter and again in the claims ledger.
+# The build can hand this module a store that keeps a chapter's passing run for the
+# ledger. The store lives with the build tooling (the book's is
+# ``bookbuild.claimstore``); this package only names the protocol and finds the store
+# through an environment variable, so it never imports the build tooling.
+
+import os  # noqa: E402
+from typing import Protocol  # noqa: E402
+
+__all__ += ["RESULT_STORE_ENV", "ResultStore", "result_store"]
+
+#: Environment variable naming the result store as ``module:factory``: ``factory()``
+#: (no arguments) returns a :class:`ResultStore`, or None for none. Unset or empty:
+#: nothing is stored and every check runs.
+RESULT_STORE_ENV = "GDFLOW_CLAIM_STORE"
+
+
+class ResultStore(Protocol):
+    """What :func:`run` and :func:`stored_or_run` ask of a store of check results.
+
+    ``function`` is the claim's registered check and ``options`` the keyword
+    arguments of the run, as given (the store decides which runs it can key). A store
+    that cannot keep or find a result says so by storing nothing and returning None:
+    the check then simply runs again.
+    """
+
+    def save(self, claim_id: str, function: Callable[..., object], options: dict,
+             checks: tuple[Check, ...]) -> None: ...
+
+    def load(self, claim_id: str, function: Callable[..., object],
+             options: dict) -> tuple[Check, ...] | None: ...
+
+
+def result_store() -> ResultStore | None:
+    """The store named by :data:`RESULT_STORE_ENV`, or None when the variable is unset.
+
+    Raises ValueError when the variable is set but names nothing that can be loaded:
+    a build that meant to keep results must not silently keep none.
+    """
+    spec = os.environ.get(RESULT_STORE_ENV, "").strip()
+    if not spec:
+        return None
+    module, _, factory = spec.partition(":")
+    if not module or not factory:
+        raise ValueError(f"{RESULT_STORE_ENV} must name a store factory as 'module:function'; got {spec!r}")
+    try:
+        make = getattr(importlib.import_module(module), factory)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"{RESULT_STORE_ENV}={spec!r} names no store factory that can be loaded: "
+                         f"{exc}") from exc
+    return make()

@@ -1,8 +1,9 @@
-"""The book's Sphinx extension (``gdflow.sphinxext`` in ``_config.yml``), in four parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in four parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
-  off a pre-loaded process, and re-executed when the gdflow package changes;
+  off a pre-loaded process (:mod:`bookbuild.forkkernel`), and re-executed when the
+  gdflow package changes;
 - :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page;
 - :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter.
 """

@@ -1,12 +1,13 @@
-"""Build bookkeeping: a fingerprint of the package, page weights, execution times.
+"""Build bookkeeping: a fingerprint of gdflow, page weights, execution times.
 
 The book's pages run ``gdflow`` while it builds, and their outputs are cached
 by jupyter-cache, which keys a page on its code cells only. Three small tools
 keep that cache honest and the site light:
 
-- :func:`package_fingerprint` hashes the package's files, so a build can tell
-  that the code behind the cached outputs changed (see
-  :mod:`gdflow.sphinxext`, which re-executes the pages that import it);
+- :func:`package_fingerprint` hashes the files of ``gdflow`` (not of this build
+  package: editing the build tooling changes no page), so a build can tell that
+  the code behind the cached outputs changed (see :mod:`bookbuild.sphinxext`,
+  which re-executes the pages that import it);
 - :func:`page_weights` measures each HTML page together with the images it
   shows, for the page-weight budget;
 - :func:`cached_execution_times` reads how long each cached page took to run.
@@ -30,9 +31,15 @@ _SKIP_PARTS = {"__pycache__"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 
 
-def package_dir() -> Path:
-    """The folder of the ``gdflow`` package that ``import gdflow`` finds here."""
-    return Path(__file__).resolve().parent
+def package_dir(name: str = PACKAGE_NAME) -> Path:
+    """The folder of the package ``import gdflow`` finds here (without importing it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError(f"package {name!r} is not importable here; install the project "
+                         "(pip install -e .) or put code/ on the path")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 def package_fingerprint(root=None) -> str:

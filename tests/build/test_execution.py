@@ -1,8 +1,8 @@
-"""Unit tests of the build's execution scheduling (gdflow.sphinxext.execution)."""
+"""Unit tests of the build's execution scheduling (bookbuild.sphinxext.execution)."""
 
 from concurrent.futures import Future
 
-from gdflow.sphinxext import execution
+from bookbuild.sphinxext import execution
 
 
 def future(done: bool) -> Future:
@@ -60,7 +60,7 @@ def test_one_more_page_than_cores_runs_at_once(monkeypatch):
     import os
     from types import SimpleNamespace
 
-    app = SimpleNamespace(config=SimpleNamespace(gdflow_execution_workers=0))
+    app = SimpleNamespace(config=SimpleNamespace(bookbuild_execution_workers=0))
     monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert execution._execution_workers(app, 20) == 3
@@ -94,7 +94,7 @@ def test_the_server_starts_as_the_extension_is_set_up(monkeypatch, tmp_path):
             started.append(self)
             return self
 
-    monkeypatch.setattr("gdflow._forkkernel.ForkServer", FakeServer)
+    monkeypatch.setattr("bookbuild.forkkernel.ForkServer", FakeServer)
     monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
     monkeypatch.delenv(execution.FORK_ENV, raising=False)
     monkeypatch.setattr(execution, "_one_blas_thread_per_kernel", lambda: None)
@@ -102,8 +102,8 @@ def test_the_server_starts_as_the_extension_is_set_up(monkeypatch, tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), config=config, connect=lambda *a: None,
                           add_config_value=lambda name, default, *a: setattr(config, name, default))
     execution.setup_fresh_builds(app)  # no cache yet: the server starts now, not at the first page
-    assert len(started) == 1 and app.gdflow_early_server is started[0]
+    assert len(started) == 1 and app.bookbuild_early_server is started[0]
     app.config.nb_execution_mode = "off"  # the floor of the benchmark: nothing runs, no server
-    app.gdflow_early_server = None
+    app.bookbuild_early_server = None
     execution.setup_fresh_builds(app)
-    assert len(started) == 1 and app.gdflow_early_server is None
+    assert len(started) == 1 and app.bookbuild_early_server is None

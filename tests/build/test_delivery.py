@@ -1,4 +1,4 @@
-"""The delivery part of gdflow.sphinxext: LaTeX preamble, PDF link, script de-duplication."""
+"""The delivery part of bookbuild.sphinxext: LaTeX preamble, PDF link, script de-duplication."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from gdflow.sphinxext import delivery as sphinxext
+from bookbuild.sphinxext import delivery as sphinxext
 
 
 def test_latex_elements_extend_the_users_preamble():

@@ -1,6 +1,6 @@
 """No stale results: a change to gdflow re-executes the pages that import it, and only those.
 
-The execution cache keys a page on its code cells; gdflow.sphinxext adds the
+The execution cache keys a page on its code cells; bookbuild.sphinxext adds the
 package's fingerprint. Each test builds a two-page book in a temporary copy of
 the project whose own ``code/`` comes first on the path, so that the kernels
 import the copy's package, which the test then edits.
@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from bookbuild import BUILD_FLAGS, copy_tree, jupyter_book
+from buildhelpers import BUILD_FLAGS, copy_tree, jupyter_book
 
 pytestmark = pytest.mark.book
 
@@ -73,7 +73,7 @@ def set_probe(root, value):
 
 
 def build(root):
-    env = {**os.environ, "PYTHONWARNINGS": "", "GDFLOW_EXECUTION_WORKERS": "2",
+    env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_EXECUTION_WORKERS": "2",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([*jupyter_book(), "build", str(root), *BUILD_FLAGS], cwd=root, env=env,
                             capture_output=True, text=True, timeout=900)
@@ -82,7 +82,7 @@ def build(root):
 
 def executed(log):
     """Pages run in a build: by the parallel pre-execution or by myst-nb itself."""
-    found = set(re.findall(r"\[gdflow\] executed book/(\w+) in", log))
+    found = set(re.findall(r"\[bookbuild\] executed book/(\w+) in", log))
     found |= set(re.findall(r"book/(\w+)\.md: Executed notebook", log))
     return found
 
@@ -96,7 +96,7 @@ def test_package_change_reexecutes_pages_that_import_it(tmp_path):
     result, log = build(root)
     assert result.returncode == 0, log[-3000:]
     assert executed(log) == {"probe", "plain"}
-    assert "[gdflow] executing 2 page(s), 2 at a time" in log  # the parallel path ran
+    assert "[bookbuild] executing 2 page(s), 2 at a time" in log  # the parallel path ran
     assert "kernel server starting" in log  # started early: nothing was cached
     assert "probe value 41" in page(root, "probe")
 
@@ -112,6 +112,12 @@ def test_package_change_reexecutes_pages_that_import_it(tmp_path):
     assert result.returncode == 0, log[-3000:]
     assert executed(log) == set()
     assert "kernel server starting" not in log
+
+    tooling = root / "code" / "bookbuild" / "builds.py"  # the build tooling is not the book's code
+    tooling.write_text(tooling.read_text() + "\n# an edit to the build tooling\n")
+    result, log = build(root)
+    assert result.returncode == 0, log[-3000:]
+    assert executed(log) == set(), "editing bookbuild must not re-execute pages"
 
 
 def test_page_edit_reexecutes_that_page_only_and_failures_fail_the_build(tmp_path):
@@ -136,7 +142,7 @@ def test_page_edit_reexecutes_that_page_only_and_failures_fail_the_build(tmp_pat
 
 
 def test_pages_named_last_run_after_the_others_while_sphinx_reads_the_rest(tmp_path):
-    """``gdflow_execute_last`` pages (the claims ledger) start once every other page has
+    """``bookbuild_execute_last`` pages (the claims ledger) start once every other page has
     finished; pages without runs are read first, while the kernels work."""
     root = copy_tree(tmp_path / "project")
     marker = tmp_path / "first-finished"
@@ -163,12 +169,12 @@ print("BLAS threads", os.environ.get("OPENBLAS_NUM_THREADS"))
 """)
     config = root / "_config.yml"
     text = config.read_text()
-    assert 'gdflow_execute_last: ["book/claims-ledger"]' in text
-    config.write_text(text.replace('gdflow_execute_last: ["book/claims-ledger"]',
-                                   'gdflow_execute_last: ["book/last"]'))
+    assert 'bookbuild_execute_last: ["book/claims-ledger"]' in text
+    config.write_text(text.replace('bookbuild_execute_last: ["book/claims-ledger"]',
+                                   'bookbuild_execute_last: ["book/last"]'))
     result, log = build(root)
     assert result.returncode == 0, log[-3000:]
-    assert "[gdflow] executed book/first in" in log and "[gdflow] executed book/last in" in log
+    assert "[bookbuild] executed book/first in" in log and "[bookbuild] executed book/last in" in log
     assert "execution failed" not in log, "the last page ran too early and had to be run again"
     plain_log = re.sub(r"\x1b\[[0-9;]*m", "", log)
     read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain_log)

@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from gdflow.sphinxext import mathjax as sphinxext
+from bookbuild.sphinxext import mathjax as sphinxext
 
 
 def test_mathjax_is_installed_locally():

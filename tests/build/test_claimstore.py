@@ -1,26 +1,54 @@
+"""Tests of bookbuild.claimstore and of the hook in gdflow.claims that finds it."""
+
 import json
 
 import numpy as np
 import pytest
 
-from gdflow import claims, claimstore, ledger
+from bookbuild import claimstore
+from gdflow import claims, ledger
 from gdflow.claims import at_most
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     folder = tmp_path / "store"
-    monkeypatch.setenv(claimstore.STORE_ENV, str(folder))
+    monkeypatch.setenv(claims.RESULT_STORE_ENV, claimstore.FACTORY)
+    monkeypatch.setenv(claimstore.FOLDER_ENV, str(folder))
     return folder
 
 
-def test_nothing_is_stored_without_the_environment_variable(monkeypatch, tmp_path):
-    monkeypatch.delenv(claimstore.STORE_ENV, raising=False)
-    assert claimstore.store_folder() is None
-    assert claimstore.save("C03", {}, (at_most("C03", "q", 1.0, 2.0, 0.0),)) is None
-    assert claimstore.load("C03", {}) is None
+def c03():
+    return claims.registry()["C03"].function
+
+
+def test_nothing_is_stored_without_the_environment_variables(monkeypatch):
+    monkeypatch.delenv(claims.RESULT_STORE_ENV, raising=False)
+    assert claims.result_store() is None
     checks, stored = claims.stored_or_run("C03")
     assert not stored and all(c.passed for c in checks)
+    monkeypatch.setenv(claims.RESULT_STORE_ENV, claimstore.FACTORY)
+    monkeypatch.delenv(claimstore.FOLDER_ENV, raising=False)
+    assert claims.result_store() is None  # the factory finds no folder: no store
+
+
+def test_a_misnamed_store_is_an_error_not_silence(monkeypatch):
+    monkeypatch.setenv(claims.RESULT_STORE_ENV, "/some/folder")
+    with pytest.raises(ValueError, match="module:function"):
+        claims.result_store()
+    monkeypatch.setenv(claims.RESULT_STORE_ENV, "bookbuild.claimstore:no_such_factory")
+    with pytest.raises(ValueError, match="no store factory"):
+        claims.stored_or_run("C03")
+
+
+def test_the_build_points_gdflow_at_a_folder_store(tmp_path, monkeypatch):
+    environ = {}
+    claimstore.configure(environ, tmp_path / "store")  # as the build does, for its kernels
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    found = claims.result_store()
+    assert isinstance(found, claimstore.FolderStore)
+    assert found.folder == (tmp_path / "store").resolve()
 
 
 def test_a_run_is_taken_back_with_equal_arguments_only(store):
@@ -29,9 +57,8 @@ def test_a_run_is_taken_back_with_equal_arguments_only(store):
     again, stored = claims.stored_or_run("C03")
     assert stored and again == first
     # the same arguments spelled out explicitly give the same key
-    spec = claims.registry()["C03"]
-    key = claimstore.run_key(spec.function, {})
-    assert claimstore.load("C03", key) == first
+    key = claimstore.run_key(c03(), {})
+    assert claimstore.FolderStore(store).load("C03", c03(), dict(key)) == first
 
 
 def test_keys_fill_in_defaults_and_refuse_objects():
@@ -48,25 +75,36 @@ def test_keys_fill_in_defaults_and_refuse_objects():
         claimstore.run_key(check, {"unknown": 1})
 
 
-def test_failed_runs_are_not_stored(store):
+def test_failed_runs_and_runs_with_objects_are_not_stored(store):
+    folder = claimstore.FolderStore(store)
+
+    def check(radius=1.0):
+        pass
+
     bad = (at_most("C99", "q", 3.0, 1.0, 0.0),)
-    assert claimstore.save("C99", {}, bad) is None
+    assert folder.save("C99", check, {}, bad) is None
+    good = (at_most("C99", "q", 0.0, 1.0, 0.0),)
+    assert folder.save("C99", check, {"radius": object()}, good) is None
     assert not store.exists() or not list(store.iterdir())
+    assert folder.save("C99", check, {}, good) is not None
 
 
 def test_results_of_another_package_or_run_are_ignored(store):
     claims.run("C03")
     (path,) = store.glob("C03-*.json")
+    folder = claimstore.FolderStore(store)
     record = json.loads(path.read_text())
     record["fingerprint"] = "0" * 64
     path.write_text(json.dumps(record))
-    assert claimstore.load("C03", record["arguments"]) is None
+    assert folder.load("C03", c03(), record["arguments"]) is None
     assert not claims.stored_or_run("C03")[1]
 
     record = json.loads(path.read_text())
     record["arguments"] = {"something": "else"}
     path.write_text(json.dumps(record))
-    assert claimstore.load("C03", json.loads(path.read_text())["arguments"]) is None
+    assert folder.load("C03", c03(), {}) is None
+    path.write_text("[1, 2")  # a torn or foreign file is no result
+    assert folder.load("C03", c03(), {}) is None
 
 
 def test_the_verdict_of_a_stored_check_is_decided_again(store):
@@ -78,7 +116,7 @@ def test_the_verdict_of_a_stored_check_is_decided_again(store):
     sign = {"<=": 1.0, ">=": -1.0, "~": 1.0}[first["relation"]]
     first["observed"] = first["predicted"] + sign * (first["tolerance"] + 1.0)
     path.write_text(json.dumps(record))
-    checks = claimstore.load("C03", record["arguments"])
+    checks = claimstore.FolderStore(store).load("C03", c03(), {})
     assert checks is not None and not checks[0].passed
     with pytest.raises(claims.ClaimViolation):
         ledger.assert_all_pass(ledger.run_ledger(["C03"]))

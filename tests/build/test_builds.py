@@ -1,10 +1,10 @@
-"""Tests of gdflow.builds: package fingerprint, page weights, cached execution times."""
+"""Tests of bookbuild.builds: package fingerprint, page weights, cached execution times."""
 
 from __future__ import annotations
 
 import pytest
 
-from gdflow import builds
+from bookbuild import builds
 
 
 def test_fingerprint_of_installed_package_is_stable():

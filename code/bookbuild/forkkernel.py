@@ -50,11 +50,12 @@ PRELOAD = (
     "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
     "psutil",  # ipykernel imports it at shutdown to look for child processes
     "nbformat", "myst_nb.ext.glue", "gdflow",
+    "bookbuild.claimstore",  # gdflow.claims loads it in a book build (GDFLOW_CLAIM_STORE)
 )
 
 #: Functions (``module:function``) the server calls once its imports are done, to
 #: fill caches the kernels then inherit; a failing one is skipped.
-WARM_UP = ("gdflow.plotting:warm_caches",)
+WARM_UP = ("gdflow.warmup:warm_caches",)
 
 
 def _send(conn, data: bytes) -> None:
@@ -104,9 +105,9 @@ def preload(modules=PRELOAD, warm_up=WARM_UP) -> list[str]:
     return done
 
 
-def _package_modules(package: str = "gdflow", skip=("sphinxext", "_forkkernel")) -> list[str]:
+def _package_modules(package: str = "gdflow", skip=()) -> list[str]:
     """Every module of ``package`` (the claim checks import scipy.stats: a third of a
-    second per page otherwise), except the Sphinx extension and this module."""
+    second per page otherwise), except the submodules named in ``skip``."""
     import importlib
     import pkgutil
 
@@ -278,7 +279,7 @@ class ForkServer:
     def __init__(self, env=None):
         import tempfile
 
-        self._dir = tempfile.TemporaryDirectory(prefix="gdflow-kernels-")
+        self._dir = tempfile.TemporaryDirectory(prefix="bookbuild-kernels-")
         self.address = os.path.join(self._dir.name, "server.sock")
         self._env = env
         self.process = None
@@ -288,7 +289,7 @@ class ForkServer:
         """Start the server process and return at once (it imports while the caller works)."""
         import subprocess
 
-        code = "import sys; from gdflow._forkkernel import serve; serve(sys.argv[1])"
+        code = "import sys; from bookbuild.forkkernel import serve; serve(sys.argv[1])"
         self.process = subprocess.Popen([sys.executable, "-c", code, self.address], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=self._env)
         self._ready = False

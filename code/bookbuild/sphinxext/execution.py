@@ -12,15 +12,15 @@ from pathlib import Path
 # jupyter-cache keys a page on its code cells only. These hooks change that:
 #
 # - as the extension is set up: when nothing is cached for this package yet, the
-#   kernel fork server (gdflow._forkkernel) starts importing at once;
+#   kernel fork server (bookbuild.forkkernel) starts importing at once;
 # - ``env-get-outdated``: when the files of the gdflow package differ from the
 #   ones the cached outputs were computed with (a fingerprint stored beside the
 #   cache), the cached pages that import gdflow are dropped from the cache and
 #   handed back to Sphinx to be read, hence executed, again; the pages' kernels
-#   are told where to store their claim results (gdflow.claimstore);
+#   are told where to store their claim results (bookbuild.claimstore);
 # - ``env-before-read-docs``: every page Sphinx is about to read whose outputs
 #   are not cached starts running, several at a time, in kernels forked from
-#   the server; pages named in ``gdflow_execute_last`` (the claims ledger) start
+#   the server; pages named in ``bookbuild_execute_last`` (the claims ledger) start
 #   when all others have ended. Sphinx reads the pages without code first;
 # - ``source-read``: before Sphinx reads an executed page, its run is awaited and
 #   its outputs go into the cache, so myst-nb finds the page cached; pages whose
@@ -46,9 +46,9 @@ TIMES_FILE = "gdflow-execution-times.json"
 #: Folder beside the cache where the pages' kernels store their claim results.
 CLAIM_STORE_FOLDER = "gdflow-claims"
 #: Environment variable that overrides the number of pages executed at once.
-WORKERS_ENV = "GDFLOW_EXECUTION_WORKERS"
+WORKERS_ENV = "BOOKBUILD_EXECUTION_WORKERS"
 #: Environment variable that, set to 0, starts every kernel the ordinary way.
-FORK_ENV = "GDFLOW_FORK_KERNELS"
+FORK_ENV = "BOOKBUILD_FORK_KERNELS"
 
 
 def _logger():
@@ -115,7 +115,7 @@ def _estimated_seconds(page, times) -> float:
 
 
 def _execution_workers(app, pages: int) -> int:
-    wanted = _os.environ.get(WORKERS_ENV) or app.config.gdflow_execution_workers or 0
+    wanted = _os.environ.get(WORKERS_ENV) or app.config.bookbuild_execution_workers or 0
     try:
         wanted = int(wanted)
     except ValueError:
@@ -132,11 +132,11 @@ def _fingerprints(app, cache_dir):
     cache by the last successful build (None if there is none)."""
     from ..builds import package_fingerprint
 
-    if getattr(app, "gdflow_fingerprint", None) is None:
-        app.gdflow_fingerprint = package_fingerprint()
+    if getattr(app, "bookbuild_fingerprint", None) is None:
+        app.bookbuild_fingerprint = package_fingerprint()
     stamp = cache_dir / FINGERPRINT_FILE
     previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
-    return app.gdflow_fingerprint, previous
+    return app.bookbuild_fingerprint, previous
 
 
 def refresh_pages_using_package(app, env, added, changed, removed):
@@ -147,16 +147,16 @@ def refresh_pages_using_package(app, env, added, changed, removed):
     if cache_dir is None:
         return []
     current, previous = _fingerprints(app, cache_dir)
-    # The pages' kernels store their claim results here for the ledger (gdflow.claimstore);
+    # The pages' kernels store their claim results here for the ledger (bookbuild.claimstore);
     # results of another version of the package are removed, not merely ignored.
-    from ..claimstore import STORE_ENV
+    from .. import claimstore
 
     store = cache_dir / CLAIM_STORE_FOLDER
     if previous != current:
         import shutil
 
         shutil.rmtree(store, ignore_errors=True)
-    _os.environ[STORE_ENV] = str(store.resolve())
+    claimstore.configure(_os.environ, store)
     if previous == current or not (cache_dir / "global.db").is_file():
         return []
     from jupyter_cache import get_cache
@@ -179,7 +179,7 @@ def refresh_pages_using_package(app, env, added, changed, removed):
         page = _read_page(env, docname)
         if page is not None and mentions_package(page.notebook):
             stale.append(docname)
-    _logger().info(f"[gdflow] the package changed since the cached outputs were made: "
+    _logger().info(f"[bookbuild] the package changed since the cached outputs were made: "
                    f"dropped {dropped} cached page(s), re-reading {len(stale)} page(s) that import it")
     return stale
 
@@ -216,13 +216,13 @@ def execute_pages_in_parallel(app, env, docnames):
     Sphinx reads first the pages that need no execution, then the executed ones in
     the order they were started; ``source-read`` (:func:`wait_for_page`) holds each of
     those until its run has finished and its outputs are in the cache. Pages named in
-    ``gdflow_execute_last`` start only when every other page has finished (the claims
+    ``bookbuild_execute_last`` start only when every other page has finished (the claims
     ledger takes results the chapters stored) and are read last.
     """
     from concurrent.futures import ThreadPoolExecutor, wait
     import threading
 
-    app.gdflow_read_docs = list(docnames)
+    app.bookbuild_read_docs = list(docnames)
     cache_dir = _cache_folder(env)
     if cache_dir is None or not docnames:
         _stop_early_server(app)
@@ -245,22 +245,22 @@ def execute_pages_in_parallel(app, env, docnames):
         return  # nothing to overlap: myst-nb runs a lone page itself
     _one_blas_thread_per_kernel()
     times = _load_times(cache_dir)
-    last_names = set(app.config.gdflow_execute_last or ())
+    last_names = set(app.config.bookbuild_execute_last or ())
     todo.sort(key=lambda p: (p.docname in last_names, -_estimated_seconds(p, times), p.docname))
     first = [p for p in todo if p.docname not in last_names]
     last = [p for p in todo if p.docname in last_names]
     config = env.mystnb_config
     logger = _logger()
-    logger.info(f"[gdflow] executing {len(todo)} page(s), {workers} at a time")
+    logger.info(f"[bookbuild] executing {len(todo)} page(s), {workers} at a time")
     server = None
     if _fork_kernels(app):
-        from .._forkkernel import ForkServer
+        from ..forkkernel import ForkServer
 
-        server, app.gdflow_early_server = getattr(app, "gdflow_early_server", None), None
+        server, app.bookbuild_early_server = getattr(app, "bookbuild_early_server", None), None
         try:
             server = server or ForkServer().start()
         except OSError as exc:
-            logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
+            logger.info(f"[bookbuild] kernels start the ordinary way ({exc})")
             server = None
     slots = threading.Semaphore(workers)
     # The runs wait for the server's imports, not Sphinx, which reads meanwhile.
@@ -272,7 +272,7 @@ def execute_pages_in_parallel(app, env, docnames):
                 try:
                     managers.append(server.wait_ready().kernel_manager_class() if server else None)
                 except RuntimeError as exc:
-                    logger.info(f"[gdflow] kernels start the ordinary way ({exc})")
+                    logger.info(f"[bookbuild] kernels start the ordinary way ({exc})")
                     managers.append(None)
             return managers[0]
 
@@ -281,7 +281,7 @@ def execute_pages_in_parallel(app, env, docnames):
         with slots:
             return _execute_one(page, config, kernel_manager())
 
-    pool = ThreadPoolExecutor(max_workers=len(todo) + 1, thread_name_prefix="gdflow-exec")
+    pool = ThreadPoolExecutor(max_workers=len(todo) + 1, thread_name_prefix="bookbuild-exec")
     pending = {}
     for page in first:
         pending[page.docname] = (page, pool.submit(run, page))
@@ -292,7 +292,7 @@ def execute_pages_in_parallel(app, env, docnames):
         everything = [future for _, future in pending.values()]
         pool.submit(lambda: (wait(everything), server.close()))
     execution = _Execution(pool, server, pending, cache, times, _time.perf_counter(), len(todo))
-    app.gdflow_execution = execution
+    app.bookbuild_execution = execution
     started = [p.docname for p in todo]
     if app.parallel > 1:  # pages are read in other processes: finish every run first
         for docname in started:
@@ -328,7 +328,7 @@ def wait_for_page(app, docname, source):
     A page whose run failed is left alone: myst-nb runs it again while reading it and
     reports the error as it always does.
     """
-    execution = getattr(app, "gdflow_execution", None)
+    execution = getattr(app, "bookbuild_execution", None)
     if execution is None:
         return
     try:
@@ -362,7 +362,7 @@ def _cache_run(execution, docname):
     result = future.result()
     logger = _logger()
     if result is None or result.err is not None:
-        logger.info(f"[gdflow] {page.docname}: execution failed; it runs again while read")
+        logger.info(f"[bookbuild] {page.docname}: execution failed; it runs again while read")
         return
     stage = execution.cache.add_nb_to_project(str(page.path), read_data=page.read_fmt)
     execution.cache.cache_notebook_bundle(
@@ -371,7 +371,7 @@ def _cache_run(execution, docname):
     execution.times[page.docname] = round(result.time, 3)
     execution.executed[page.docname] = page.notebook  # executed in place: it has the outputs
     execution.cached += 1
-    logger.info(f"[gdflow] executed {page.docname} in {result.time:.2f} s")
+    logger.info(f"[bookbuild] executed {page.docname} in {result.time:.2f} s")
 
 
 #: Thread-count variables of the BLAS libraries numpy and scipy may use.
@@ -404,19 +404,19 @@ def start_server_early(app):
     current, previous = _fingerprints(app, cache_dir)
     if (cache_dir / "global.db").is_file() and previous == current:
         return  # an incremental build: most pages are cached, start the server only if needed
-    from .._forkkernel import ForkServer
+    from ..forkkernel import ForkServer
 
     _one_blas_thread_per_kernel()
     try:
-        app.gdflow_early_server = ForkServer().start()
+        app.bookbuild_early_server = ForkServer().start()
     except OSError:
-        app.gdflow_early_server = None
+        app.bookbuild_early_server = None
     else:
-        _logger().info("[gdflow] no cached outputs for this package yet: kernel server starting")
+        _logger().info("[bookbuild] no cached outputs for this package yet: kernel server starting")
 
 
 def _stop_early_server(app):
-    server, app.gdflow_early_server = getattr(app, "gdflow_early_server", None), None
+    server, app.bookbuild_early_server = getattr(app, "bookbuild_early_server", None), None
     if server is not None:
         server.close()
 
@@ -425,10 +425,10 @@ def finish_execution(app, *args):
     """``env-updated`` and ``build-finished``: collect what is left, stop the kernels'
     server, and store each page's run time (the longest pages start first next time)."""
     _stop_early_server(app)
-    execution = getattr(app, "gdflow_execution", None)
+    execution = getattr(app, "bookbuild_execution", None)
     if execution is None:
         return
-    app.gdflow_execution = None
+    app.bookbuild_execution = None
     try:
         for docname in list(execution.pending):
             _cache_run(execution, docname)
@@ -440,22 +440,22 @@ def finish_execution(app, *args):
     if cache_dir is not None:
         (cache_dir / TIMES_FILE).write_text(_json.dumps(execution.times, indent=1, sort_keys=True),
                                             encoding="utf-8")
-    _logger().info(f"[gdflow] executed and cached {execution.cached} of {execution.total} page(s) "
+    _logger().info(f"[bookbuild] executed and cached {execution.cached} of {execution.total} page(s) "
                    f"in {_time.perf_counter() - execution.start:.1f} s")
 
 
 def _fork_kernels(app) -> bool:
-    """Whether kernels are forked from a pre-loaded server (config ``gdflow_fork_kernels``;
-    the environment variable ``GDFLOW_FORK_KERNELS=0`` turns it off)."""
+    """Whether kernels are forked from a pre-loaded server (config ``bookbuild_fork_kernels``;
+    the environment variable ``BOOKBUILD_FORK_KERNELS=0`` turns it off)."""
     env = _os.environ.get(FORK_ENV, "").strip().lower()
     if env in {"0", "false", "no", "off"}:
         return False
-    return bool(app.config.gdflow_fork_kernels) and hasattr(_os, "fork")
+    return bool(app.config.bookbuild_fork_kernels) and hasattr(_os, "fork")
 
 
 def record_package_fingerprint(app, exception):
     """``build-finished``: after a successful build, store which package made the cached outputs."""
-    fingerprint = getattr(app, "gdflow_fingerprint", None)
+    fingerprint = getattr(app, "bookbuild_fingerprint", None)
     cache_dir = _cache_folder(app.env)
     if exception is not None or fingerprint is None or cache_dir is None:
         return
@@ -465,10 +465,10 @@ def record_package_fingerprint(app, exception):
 
 def setup_fresh_builds(app):
     """Register the parallel pre-execution and the package-aware cache invalidation."""
-    app.add_config_value("gdflow_execution_workers", 0, "", [int])
-    app.add_config_value("gdflow_fork_kernels", True, "", [bool])
+    app.add_config_value("bookbuild_execution_workers", 0, "", [int])
+    app.add_config_value("bookbuild_fork_kernels", True, "", [bool])
     app.connect("env-get-outdated", refresh_pages_using_package)
-    app.add_config_value("gdflow_execute_last", [], "", [list, tuple])
+    app.add_config_value("bookbuild_execute_last", [], "", [list, tuple])
     app.connect("env-before-read-docs", execute_pages_in_parallel)
     app.connect("source-read", wait_for_page)
     app.connect("doctree-read", write_executed_notebook)
@@ -503,12 +503,12 @@ def write_executed_notebook(app, doctree):
     """``doctree-read``: once myst-nb has written a page's notebook (without outputs, as it
     does for outputs it takes from the cache), write it again with the outputs of the run
     just made, while the other pages are still running."""
-    execution = getattr(app, "gdflow_execution", None)
+    execution = getattr(app, "bookbuild_execution", None)
     docname = app.env.docname
     if execution is None or docname not in execution.executed:
         return
     if _write_with_outputs(app, docname, execution.executed.pop(docname)):
-        app.gdflow_notebooks_written = getattr(app, "gdflow_notebooks_written", set()) | {docname}
+        app.bookbuild_notebooks_written = getattr(app, "bookbuild_notebooks_written", set()) | {docname}
 
 
 def restore_executed_notebooks(app, env):
@@ -522,14 +522,14 @@ def restore_executed_notebooks(app, env):
     import nbformat
 
     cache_dir = _cache_folder(env)
-    docnames = getattr(app, "gdflow_read_docs", None)
+    docnames = getattr(app, "bookbuild_read_docs", None)
     if cache_dir is None or not docnames or not (cache_dir / "global.db").is_file():
         return
     from jupyter_cache import get_cache
 
     cache = get_cache(str(cache_dir))
     folder = Path(env.mystnb_config.output_folder)
-    written = getattr(app, "gdflow_notebooks_written", set())
+    written = getattr(app, "bookbuild_notebooks_written", set())
     for docname in docnames:
         target = folder.joinpath(*(docname + ".ipynb").split("/"))
         if docname in written or not target.is_file():

@@ -1,4 +1,4 @@
-"""Tests of gdflow._forkkernel: forked kernels behave like ordinary ones and do not outlive their stand-ins."""
+"""Tests of bookbuild.forkkernel: forked kernels behave like ordinary ones and do not outlive their stand-ins."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import execute
 
-from gdflow._forkkernel import ForkServer
+from bookbuild.forkkernel import ForkServer
 
 CELLS = [
     "import os, sys\nprint(os.getcwd())\nprint(os.environ.get('GDFLOW_PROBE'))",
@@ -101,14 +101,14 @@ def test_server_stops_cleanly():
 def test_clients_skip_jupyter_clients_fixed_waits(server):
     from jupyter_client.asynchronous import AsyncKernelClient
 
-    from gdflow import _forkkernel
+    from bookbuild import forkkernel
 
     manager = server.kernel_manager_class()(kernel_name="python3")
     client_class = type(manager.client())
     # nbclient calls wait_for_ready: it must be the override, not jupyter_client's 0.2 s drain
     assert client_class.wait_for_ready is client_class._async_wait_for_ready
     assert client_class.wait_for_ready is not AsyncKernelClient.wait_for_ready
-    assert _forkkernel.QUICK_WAIT < 0.1
+    assert forkkernel.QUICK_WAIT < 0.1
 
 
 def test_forked_kernels_talk_over_unix_sockets_in_the_servers_folder(server, tmp_path, capfd):
@@ -139,14 +139,15 @@ def test_kernels_inherit_warm_caches_but_not_the_warm_up_style(server, tmp_path)
 
 
 def test_preload_calls_the_warm_ups_and_skips_those_that_fail(monkeypatch):
-    from gdflow import _forkkernel, plotting
+    from bookbuild import forkkernel
+    from gdflow import warmup
 
     monkeypatch.setenv("MPLBACKEND", "agg")  # preload only sets it when unset
     called = []
-    monkeypatch.setattr(plotting, "warm_caches", lambda: called.append("warm"))
-    done = _forkkernel.preload(modules=("json", "no_such_module_here"),
-                               warm_up=("gdflow.plotting:no_such_function", "no_such_module_here:f",
-                                        "gdflow.plotting:warm_caches"))
+    monkeypatch.setattr(warmup, "warm_caches", lambda: called.append("warm"))
+    done = forkkernel.preload(modules=("json", "no_such_module_here"),
+                              warm_up=("gdflow.warmup:no_such_function", "no_such_module_here:f",
+                                       "gdflow.warmup:warm_caches"))
     assert "json" in done and "no_such_module_here" not in done
     assert called == ["warm"]
-    assert "gdflow.plotting:warm_caches" in _forkkernel.WARM_UP
+    assert "gdflow.warmup:warm_caches" in forkkernel.WARM_UP
