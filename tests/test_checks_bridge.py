@@ -27,6 +27,8 @@ def test_claim_holds_with_defaults(claim_id):
     ("C23", dict(zigzag_threshold=0.5)),
     ("C24", dict(curvature=-1.0)),
     ("C24", dict(concave_curvature=1.0)),
+    ("C24", dict(scalar_objective="double well")),
+    ("C21", dict(bound_factor=0.9)),
 ])
 def test_claim_fails_when_violated(claim_id, options):
     assert_claim_fails(claim_id, **options)
@@ -74,3 +76,53 @@ def test_standard_euler_errors_are_shared_and_match_a_fresh_measurement():
     assert not err.local.flags.writeable
     with pytest.raises(ValueError, match="problem"):
         bridge.standard_euler_errors("rosenbrock")
+
+
+def _by_quantity(checks, text):
+    return [c for c in checks if text in c.quantity]
+
+
+def test_c21_bounds_are_nearly_attained_and_a_bound_ten_percent_smaller_fails():
+    checks = claims.run("C21")
+    gronwall = _by_quantity(checks, "Grönwall bound")[0]
+    convex = _by_quantity(checks, "convex bound")[0]
+    # measured / bound, reported by the check: close to 1, not 1e-5 of it
+    assert 0.95 < gronwall.observed <= 1.0 and 0.9 < convex.observed <= 1.0
+    smaller = claims.run("C21", bound_factor=0.9)
+    assert not _by_quantity(smaller, "Grönwall bound")[0].passed
+    assert not _by_quantity(smaller, "convex bound")[0].passed
+
+
+def test_scalar_euler_bound_ratios_tend_to_their_limits():
+    etas, g, c = bridge.scalar_euler_bound_ratios(-1.0, 0.1, (1000, 10000))
+    assert g[-1] == pytest.approx(0.1 / np.expm1(0.1), abs=etas[-1])
+    etas, g, c = bridge.scalar_euler_bound_ratios(1.0, 0.1, (1000, 10000))
+    assert c[-1] == pytest.approx(np.exp(-0.1), abs=etas[-1])
+    with pytest.raises(ValueError, match="curvature"):
+        bridge.scalar_euler_bound_ratios(0.0, 0.1)
+    with pytest.raises(ValueError, match="step_counts"):
+        bridge.scalar_euler_bound_ratios(1.0, 0.1, (0, 10))
+
+
+def test_c24_prox_is_checked_independently_of_the_root_solve():
+    checks = claims.run("C24", scalar_objective="double well")
+    failed = [c for c in checks if not c.passed]
+    assert len(failed) == 1 and "prox found by values" in failed[0].quantity
+    assert failed[0].observed > 1e3   # the search finds ±sqrt(1 − 1/η), backward Euler 0
+
+
+def test_prox_by_values_needs_one_dimension_and_matches_a_closed_form():
+    from gdflow.problems import ScalarQuadratic
+    from gdflow.examples import random_quadratic
+
+    assert bridge.prox_by_values(ScalarQuadratic(2.0), 3.0, 0.5) == pytest.approx(1.5, abs=1e-7)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        bridge.prox_by_values(random_quadratic(np.random.default_rng(0)), 1.0, 1.0)
+    with pytest.raises(ValueError, match="step_size"):
+        bridge.prox_by_values(ScalarQuadratic(2.0), 3.0, 0.0)
+
+
+def test_unpolished_prox_gaps_are_within_the_residual_bound():
+    logistic = bridge.logistic_problem(np.random.default_rng(0))
+    ratios = bridge.unpolished_prox_gaps(logistic, np.full((2, logistic.dim), 2.0), 10.0)
+    assert ratios.shape == (2,) and np.all(ratios <= 1.0)

@@ -43,6 +43,7 @@ def test_claim_points_at_a_statement(claim_id):
     # 1 - mu/L is an upper bound but not the attained factor; (1 - mu/L)^3 is false.
     ("C06", {"claimed_exponent": 1.0}),
     ("C06", {"claimed_exponent": 3.0}),
+    ("C06", {"claimed_exponent": 2.1}),
     ("C07", {"claimed_rate": 0.9 * 9.0 / 11.0}),
     ("C07", {"claimed_rate": 1.0 - 1.0 / 10.0}),
     ("C08", {"constant": 1.0}),
@@ -63,6 +64,24 @@ def test_c06_logistic_checks_fail_for_a_too_small_factor():
     # A claimed factor (1 - mu/L)^p with large p is below the measured contraction on every objective.
     results = claims.run("C06", claimed_exponent=50.0)
     assert not any(c.passed for c in results if "logistic" in c.quantity)
+
+
+def test_c06_c07_huber_ridge_is_near_extremal_and_fails_a_smaller_factor():
+    # measured / bound over K steps, reported by the checks: within 1 % of the bound
+    for claim_id in ("C06", "C07"):
+        huber = [c for c in claims.run(claim_id) if "Huber" in c.quantity]
+        assert len(huber) == 3 and all(c.passed for c in huber)
+        assert huber[1].observed > 0.99
+    assert not any(c.passed for c in claims.run("C06", claimed_exponent=2.1) if "Huber" in c.quantity)
+    assert not any(c.passed for c in claims.run("C07", claimed_rate=0.99 * 9.0 / 11.0)
+                   if "Huber" in c.quantity)
+
+
+def test_huber_ridge_ratios():
+    one, gap, dist = checks.huber_ridge_ratios(10.0, 1.0, 30, 0.81)
+    assert one <= 1.0 and 0.99 < gap <= 1.0 and dist <= 1.0
+    with pytest.raises(ValueError, match="num_steps"):
+        checks.huber_ridge_ratios(10.0, 1.0, 0, 0.81)
 
 
 def test_huber_worst_case_gaps_attain_the_tight_bound():

@@ -77,3 +77,54 @@ def test_discretisation_errors_with_one_flow_solve_match_separate_solves():
 
 def test_jordan_window_factor():
     assert mom.jordan_window_factor(50, 100) == pytest.approx(2 ** (1 / 50))
+
+
+def test_c32_compares_with_the_theorems_bound_and_fails_a_smaller_one():
+    checks = claims.run("C32")
+    ratios = [c for c in checks if "e^{2LS}" in c.quantity]
+    assert len(ratios) == 2 and all(c.passed for c in ratios)
+    # on the concave quadratic with L S = 0.01 the bound is nearly attained
+    assert ratios[1].observed > 0.99
+    assert not _all_pass(claims.run("C32", bound_factor=0.9))
+
+
+def test_scalar_overdamped_errors_agree_with_the_ode_solver():
+    from gdflow.odes import damped_flow
+    from gdflow.problems import ScalarQuadratic
+
+    s = np.linspace(0.0, 2.0, 41)
+    for c, gamma in ((0.5, 8.0), (-0.3, 16.0)):
+        closed = mom.scalar_overdamped_errors(c, 2.0, [gamma], num_times=41)[0]
+        ball = damped_flow(ScalarQuadratic(c), [1.0], gamma * s, gamma).points[:, 0]
+        assert closed == pytest.approx(np.max(np.abs(ball - np.exp(-c * s))), rel=1e-6)
+    with pytest.raises(ValueError, match="critical"):
+        mom.scalar_overdamped_errors(10.0, 1.0, [1.0])
+
+
+def test_a16_holds_and_fails_for_a_wrong_rate():
+    assert _all_pass(claims.run("A16"))
+    rho = lambda k: (np.sqrt(k) - 1.0) / (np.sqrt(k) + 1.0)  # noqa: E731
+    # a larger rate as lower bound: Polyak's pair beats it; a smaller one: the tuning does not reach it
+    assert not _all_pass(claims.run("A16", claimed_rate=lambda k: 1.01 * rho(k)))
+    assert not _all_pass(claims.run("A16", claimed_rate=lambda k: 0.99 * rho(k)))
+
+
+def test_worst_end_radius_includes_real_roots():
+    # beta = 0 is gradient descent: the worst end factor is max(|1 - alpha mu|, |1 - alpha L|)
+    alphas = np.array([0.05, 0.1, 0.18])
+    worst = mom.worst_end_radius(alphas, [0.0], 1.0, 10.0)[0]
+    np.testing.assert_allclose(worst, np.maximum(np.abs(1 - alphas), np.abs(1 - 10 * alphas)), atol=1e-12)
+
+
+def test_a17_holds_and_fails_for_a_too_small_rate():
+    assert _all_pass(claims.run("A17"))
+    assert not _all_pass(claims.run("A17", claimed_rate_factor=0.95))
+
+
+def test_c28_capture_from_rest():
+    checks = claims.run("C28")
+    captured = [c for c in checks if "that end on the 3-cycle" in c.quantity][0]
+    assert 0.1 < captured.observed < 0.15   # about one start at rest in eight
+    converged, on_cycle = mom.lessard_capture(np.array([0.5, 3.3]))
+    assert converged.tolist() == [True, False] and on_cycle.tolist() == [False, True]
+    assert not _all_pass(claims.run("C28", capture_starts=(-0.5, 0.5, 101)))

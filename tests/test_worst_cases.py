@@ -67,3 +67,19 @@ def test_lessard_derivative_matches_the_paper_on_every_piece():
     xs = np.array([[-3.0], [0.5], [1.0], [1.5], [2.0], [2.5]])
     expected = np.array([-75.0, 12.5, 25.0, 25.5, 26.0, 38.5])
     np.testing.assert_allclose(f.gradient(xs)[:, 0], expected, atol=1e-12)
+
+
+def test_huber_ridge_is_a_huber_function_plus_a_ridge():
+    from gdflow.problems import Huber
+    from gdflow.worst_cases import huber_ridge
+
+    f = huber_ridge(10.0, 1.0, 0.1)
+    x = np.linspace(-3.0, 3.0, 61)[:, None]
+    huber = Huber(0.1, smoothness=9.0)
+    np.testing.assert_allclose(f.value(x), huber.value(x) + 0.5 * x[:, 0] ** 2, atol=1e-12)
+    np.testing.assert_allclose(f.gradient(x), huber.gradient(x) + x, atol=1e-12)
+    assert (f.smoothness, f.strong_convexity) == (10.0, 1.0)
+    with pytest.raises(ValueError, match="below smoothness"):
+        huber_ridge(1.0, 2.0, 0.1)
+    with pytest.raises(ValueError, match="threshold"):
+        huber_ridge(10.0, 1.0, 0.0)

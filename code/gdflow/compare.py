@@ -101,7 +101,7 @@ METHODS: tuple[MethodSpec, ...] = (
                r"$\alpha L < 2(1 + \beta)$", _root_rate, _heavy_ball),
     MethodSpec("Nesterov, step 1/L", "chap-nesterov",
                r"$y_k = \theta_k + \beta(\theta_k - \theta_{k-1})$, $\theta_{k+1} = y_k - \tfrac1L\nabla f(y_k)$",
-               r"$\ddot X + \tfrac{3}{t}\dot X + \nabla f(X) = 0$ (convex case)",
+               r"$\ddot X + 2\sqrt{\mu}\,\dot X + \nabla f(X) = 0$, $t = k/\sqrt{L}$",
                r"$s \le 1/L$", lambda L, mu: 1.0 - np.sqrt(mu / L), _nesterov),
     MethodSpec("Proximal point, η = 1/L", "chap-proximal",
                r"$\theta_{k+1} = \theta_k - \eta\nabla f(\theta_{k+1})$", r"$\dot\theta = -\nabla f(\theta)$",

@@ -5,6 +5,9 @@
   for quadratics, cycles instead of converging (Lessard, Recht and Packard, 2016).
 - :func:`nesterov_worst_quadratic`: the tridiagonal quadratic on which no
   first-order method can beat 3 L R^2 / (32 (k+1)^2) after k steps (Nesterov).
+- :func:`huber_ridge`: a Huber function plus a ridge, mu-strongly convex and
+  L-smooth but not quadratic, on which gradient descent started far from the
+  minimiser comes close to its worst linear rate.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ._validation import count, positive_number
 from .problems import Objective, Quadratic
 
 __all__ = ["PiecewiseQuadratic", "lessard_counterexample", "nesterov_worst_quadratic",
-           "nesterov_lower_bound"]
+           "nesterov_lower_bound", "huber_ridge"]
 
 
 class PiecewiseQuadratic(Objective):
@@ -140,3 +143,26 @@ def nesterov_lower_bound(num_steps, distance_sq, smoothness: float = 1.0):
     """
     k = np.asarray(num_steps, dtype=float)
     return 3.0 * float(smoothness) * np.asarray(distance_sq, dtype=float) / (32.0 * (k + 1.0) ** 2)
+
+
+def huber_ridge(smoothness: float, strong_convexity: float, threshold: float) -> PiecewiseQuadratic:
+    r"""(L - mu) h_delta(|x|) + mu x^2/2 in one dimension, with the Huber function h_delta.
+
+    Its curvature is L on [-delta, delta] and mu outside, so it is mu-strongly convex and
+    L-smooth with minimiser 0, and not a quadratic. Far from the minimiser its gradient is
+    mu x plus the constant (L - mu) delta: with a small threshold, gradient descent with a
+    step chosen for L contracts the distance there by nearly 1 - eta mu per step, the
+    worst factor of the class.
+
+    Examples
+    --------
+    >>> f = huber_ridge(10.0, 1.0, 0.1)
+    >>> f.gradient([2.0]), f.smoothness, f.strong_convexity
+    (array([2.9]), 10.0, 1.0)
+    """
+    L = positive_number(smoothness, "smoothness")
+    mu = positive_number(strong_convexity, "strong_convexity")
+    if mu >= L:
+        raise ValueError(f"strong_convexity ({mu:g}) must be below smoothness ({L:g})")
+    delta = positive_number(threshold, "threshold")
+    return PiecewiseQuadratic([-delta, delta], [mu, L, mu], minimizer_piece=1)

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import integrate, special
 
 from .._validation import count
-from ..claims import at_least, at_most, claim
+from ..claims import at_least, at_most, cite, claim
 from ..langevin import langevin, ula_stationary_variance, ula_variance_recursion
 from ..problems import DoubleWell, ScalarQuadratic
 
@@ -167,6 +167,15 @@ def false_failure_bound(biases_in_se, num_errors: float = NUM_STANDARD_ERRORS) -
     b = np.abs(np.asarray(biases_in_se, dtype=float))
     # P(Z > x) = ndtr(-x); scipy.special, not scipy.stats, whose import costs every page ~0.3 s
     return float(np.sum(special.ndtr(b - num_errors) + special.ndtr(-num_errors - b)))
+
+
+cite("thm-langevin-stationary",
+     "Pavliotis (2014), Chapter 4: well-posedness of the Langevin equation, the law of θ(t) as the "
+     "unique solution of the Fokker–Planck equation, uniqueness of the invariant law, and the "
+     "regularity behind the integrations by parts (parts 1–3 are proved in the book)")
+cite("rem-ula-transient",
+     "Roberts and Tweedie (1996): ULA is transient when the gradient grows faster than linearly; "
+     "the Metropolis-adjusted algorithm has the target as its stationary law")
 
 
 @claim("C30", label="thm-langevin-stationary",
