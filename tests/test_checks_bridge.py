@@ -126,3 +126,14 @@ def test_unpolished_prox_gaps_are_within_the_residual_bound():
     logistic = bridge.logistic_problem(np.random.default_rng(0))
     ratios = bridge.unpolished_prox_gaps(logistic, np.full((2, logistic.dim), 2.0), 10.0)
     assert ratios.shape == (2,) and np.all(ratios <= 1.0)
+
+
+def test_c24_energy_decrease_fails_along_explicit_steps():
+    checks = claims.run("C24", energy_iterates="explicit")
+    energy = [c for c in checks if "‖θ_k+1 − θ_k‖²/(2η)" in c.quantity]
+    assert len(energy) == 1 and not energy[0].passed
+    assert energy[0].observed > 1e-3
+    held = [c for c in claims.run("C24") if "‖θ_k+1 − θ_k‖²/(2η)" in c.quantity]
+    assert len(held) == 1 and held[0].passed
+    with pytest.raises(ValueError, match="energy_iterates"):
+        claims.run("C24", energy_iterates="newton")
