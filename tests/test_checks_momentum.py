@@ -128,3 +128,12 @@ def test_c28_capture_from_rest():
     converged, on_cycle = mom.lessard_capture(np.array([0.5, 3.3]))
     assert converged.tolist() == [True, False] and on_cycle.tolist() == [False, True]
     assert not _all_pass(claims.run("C28", capture_starts=(-0.5, 0.5, 101)))
+
+
+def test_c32_logistic_ratio_fails_on_the_wrong_clock():
+    held = [c for c in claims.run("C32") if "logistic regression" in c.quantity and "e^{2LS}" in c.quantity]
+    assert len(held) == 1 and held[0].passed
+    wrong = [c for c in claims.run("C32", rescale_time=False)
+             if "logistic regression" in c.quantity and "e^{2LS}" in c.quantity]
+    # without t = γs the two paths part at order 1, hundreds of times the bound
+    assert len(wrong) == 1 and not wrong[0].passed and wrong[0].observed > 10.0
