@@ -79,3 +79,13 @@ def test_a05_energy_fails_with_a_wrong_weight(weight):
     checks = claims.run("A05", energy_weight=weight, horizon=100.0, num_times=1001)
     energy = [c for c in checks if "E(t)" in c.quantity]
     assert energy and not any(c.passed for c in energy)
+
+
+def test_a08_bound_is_checked_after_k0_on_a_hard_instance():
+    hard = [c for c in claims.run("A08") if "max over k ≥ 1" in c.quantity or "not loose" in c.quantity]
+    assert len(hard) == 2 and all(c.passed for c in hard)
+    assert hard[0].observed > 0.8
+    # too much momentum breaks the bound at some k ≥ 1 on the same instance
+    wrong = [c for c in claims.run("A08", momentum=0.95, condition_numbers=(10.0, 100.0, 1000.0))
+             if "max over k ≥ 1" in c.quantity]
+    assert len(wrong) == 1 and not wrong[0].passed
