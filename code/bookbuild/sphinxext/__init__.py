@@ -1,19 +1,21 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in four parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in five parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
   off a pre-loaded process (:mod:`bookbuild.forkkernel`), and re-executed when the
   gdflow package changes;
 - :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page;
-- :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter.
+- :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter;
+- :mod:`.lock` -- one build at a time per build folder.
 """
 
 from __future__ import annotations
 
-from . import delivery, execution, mathjax, numbers
+from . import delivery, execution, lock, mathjax, numbers
 
 
 def setup(app):
+    lock.setup_lock(app)  # first: nothing below may touch the build folder of another build
     app.connect("config-inited", mathjax._set_path)
     app.connect("build-finished", mathjax._copy)
     execution.setup_fresh_builds(app)

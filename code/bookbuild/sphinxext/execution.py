@@ -135,7 +135,10 @@ def _fingerprints(app, cache_dir):
     if getattr(app, "bookbuild_fingerprint", None) is None:
         app.bookbuild_fingerprint = package_fingerprint()
     stamp = cache_dir / FINGERPRINT_FILE
-    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    try:
+        previous = stamp.read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError):  # missing, unreadable or not text: as if never recorded
+        previous = None
     return app.bookbuild_fingerprint, previous
 
 
@@ -157,8 +160,26 @@ def refresh_pages_using_package(app, env, added, changed, removed):
 
         shutil.rmtree(store, ignore_errors=True)
     claimstore.configure(_os.environ, store)
-    if previous == current or not (cache_dir / "global.db").is_file():
+    if previous == current:
         return []
+    # The cache may be gone while Sphinx's saved environment still holds pages read with an
+    # older package: those pages are read again whether or not there are records to drop.
+    dropped = 0
+    if (cache_dir / "global.db").is_file():
+        dropped = _drop_cached_package_pages(cache_dir, mentions_package)
+    stale = []
+    for docname in sorted(env.found_docs - set(added) - set(changed)):
+        page = _read_page(env, docname)
+        if page is not None and mentions_package(page.notebook):
+            stale.append(docname)
+    _logger().info(f"[bookbuild] the package changed since the cached outputs were made: "
+                   f"dropped {dropped} cached page(s), re-reading {len(stale)} page(s) that import it")
+    return stale
+
+
+def _drop_cached_package_pages(cache_dir, mentions_package) -> int:
+    """Remove from the jupyter-cache every record whose notebook imports the package (or
+    cannot be read); return how many were removed."""
     from jupyter_cache import get_cache
 
     cache = get_cache(str(cache_dir))
@@ -174,21 +195,21 @@ def refresh_pages_using_package(app, env, added, changed, removed):
             except KeyError:
                 pass
             dropped += 1
-    stale = []
-    for docname in sorted(env.found_docs - set(added) - set(changed)):
-        page = _read_page(env, docname)
-        if page is not None and mentions_package(page.notebook):
-            stale.append(docname)
-    _logger().info(f"[bookbuild] the package changed since the cached outputs were made: "
-                   f"dropped {dropped} cached page(s), re-reading {len(stale)} page(s) that import it")
-    return stale
+    return dropped
 
 
 def _load_times(cache_dir) -> dict:
+    """The last build's run time of each page; empty if the file is missing or not a JSON
+    object of numbers (the times only order the runs, so a bad file costs nothing)."""
     try:
-        return _json.loads((cache_dir / TIMES_FILE).read_text(encoding="utf-8"))
+        times = _json.loads((cache_dir / TIMES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(times, dict):
+        return {}
+    return {name: float(seconds) for name, seconds in times.items()
+            if isinstance(name, str) and isinstance(seconds, (int, float))
+            and not isinstance(seconds, bool)}
 
 
 def _execute_one(page, config, kernel_manager_class=None):
