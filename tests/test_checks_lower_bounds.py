@@ -39,7 +39,7 @@ def test_a15_fails_for_a_start_off_zero():
 
 def test_matched_gaps_shape():
     g = lb.gaps_on_matched_instances((1, 3))
-    assert set(g) == {"descent", "nesterov", "bound"}
+    assert set(g) == {"descent", "nesterov", "krylov", "bound"}
     assert np.all(g["descent"] >= g["bound"])
 
 
@@ -51,3 +51,22 @@ def test_gap_runs_are_kept_but_callers_get_copies():
     matched = lb.gaps_on_matched_instances(steps=(1, 2))
     matched["bound"][:] = 0.0
     assert np.all(lb.gaps_on_matched_instances(steps=(1, 2))["bound"] > 0)
+
+
+def test_best_krylov_point_is_conjugate_gradient():
+    # the minimiser over the first k coordinates is CG's k-th iterate from 0 (exact Krylov minimiser)
+    from scipy.sparse.linalg import cg
+    from gdflow.worst_cases import nesterov_worst_quadratic
+    for k in (1, 4, 16):
+        q = nesterov_worst_quadratic(2 * k + 1)
+        x_cg, _ = cg(q.A, q.b, x0=np.zeros(q.dim), maxiter=k, rtol=0.0, atol=0.0)
+        gap = float(q.value(x_cg)) - q.minimum
+        assert gap == pytest.approx(lb.gaps_on_matched_instances((k,))["krylov"][0], rel=1e-9)
+
+
+def test_a09_krylov_point_breaks_the_bound_on_larger_instances():
+    # the best Krylov point is within 1 % of the bound on the theorem's instances, so a modestly
+    # wrong setting (dimension 4k + 1) already breaks the bound there
+    checks = claims.run("A09", dimension=lambda k: 4 * k + 1)
+    krylov = [c for c in checks if "krylov" in c.quantity]
+    assert len(krylov) == 1 and not krylov[0].passed

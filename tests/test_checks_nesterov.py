@@ -133,3 +133,22 @@ def test_descent_crossing_matches_the_runs():
     assert gap == pytest.approx(d[int(round(k_star))] / d[0], rel=0.05)
     with pytest.raises(ValueError, match="μs"):
         nes.schedule_descent_crossing(0.5)
+
+
+def test_a05_fails_with_a_constant_just_below_two():
+    # the Huber instance comes within 2e-4 of the constant 2; 1.99 must fail there
+    checks = claims.run("A05", constant=1.99)
+    assert [c.passed for c in checks if "max_t" in c.quantity] == [True, True, False]
+
+
+def test_a07_fails_with_a_constant_just_below_two():
+    checks = claims.run("A07", constant=1.95)
+    assert [c.passed for c in checks if c.quantity.startswith("max_(k≥1)")] == [True, True, False]
+
+
+def test_huber_ode_solution_matches_its_closed_form():
+    # while X >= delta, X(t) = 1 - delta t^2/8 solves the ODE on the Huber function
+    delta = nes.ode_huber_threshold(300.0)
+    t, X, _ = nes.ode_rate_samples("huber")
+    inside = (1.0 - delta * t**2 / 8) >= 2 * delta
+    np.testing.assert_allclose(X[inside, 0], 1.0 - delta * t[inside] ** 2 / 8, atol=1e-8)
