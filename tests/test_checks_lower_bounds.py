@@ -70,3 +70,22 @@ def test_a09_krylov_point_breaks_the_bound_on_larger_instances():
     checks = claims.run("A09", dimension=lambda k: 4 * k + 1)
     krylov = [c for c in checks if "krylov" in c.quantity]
     assert len(krylov) == 1 and not krylov[0].passed
+
+
+def test_a19_holds_for_another_condition_number():
+    checks = claims.run("A19", num_steps=20, condition_number=1000.0)
+    assert _all_pass(checks), [c.describe() for c in checks]
+
+
+def test_a19_fails_for_a_faster_claimed_rate():
+    # the heavy ball sits on the bound: claiming the lower bound with q replaced by 1.01 q breaks it
+    checks = claims.run("A19", rate_factor=1.01)
+    heavy = [c for c in checks if "heavy ball" in c.quantity and "min over" in c.quantity]
+    assert len(heavy) == 1 and not heavy[0].passed
+
+
+def test_strongly_convex_worst_quadratic_rejects_bad_constants():
+    with pytest.raises(ValueError, match="strong_convexity"):
+        lb.strongly_convex_worst_quadratic(10, 1.0, 1.0)
+    with pytest.raises(ValueError, match="dim"):
+        lb.strongly_convex_worst_quadratic(1)
