@@ -40,8 +40,11 @@ from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
 from pathlib import PurePosixPath as _PurePosixPath
 
-#: File beside the cache holding the package fingerprint of the cached outputs.
+#: File beside the cache holding the execution key (package fingerprint and runtime
+#: versions, :func:`bookbuild.builds.execution_key`) of the cached outputs.
 FINGERPRINT_FILE = "gdflow-package.sha256"
+#: Prefix of that file's content while a build with a new key has not finished.
+UNFINISHED = "unfinished "
 #: File beside the cache holding each page's last execution time (longest pages start first).
 TIMES_FILE = "gdflow-execution-times.json"
 #: Folder beside the cache where the pages' kernels store their claim results.
@@ -140,10 +143,10 @@ def usable_cores() -> int:
 def _fingerprints(app, cache_dir):
     """The package's fingerprint now (hashed once per build) and the one stored beside the
     cache by the last successful build (None if there is none)."""
-    from ..builds import package_fingerprint
+    from ..builds import execution_key
 
     if getattr(app, "bookbuild_fingerprint", None) is None:
-        app.bookbuild_fingerprint = package_fingerprint()
+        app.bookbuild_fingerprint = execution_key()
     stamp = cache_dir / FINGERPRINT_FILE
     try:
         previous = stamp.read_text(encoding="utf-8").strip() or None
@@ -177,6 +180,9 @@ def refresh_pages_using_package(app, env, added, changed, removed):
     dropped = 0
     if (cache_dir / "global.db").is_file():
         dropped = _drop_cached_package_pages(cache_dir, mentions_package)
+    # Until this build succeeds, the stamp names no package: pages this build caches and then
+    # fails on must not be served to a later build of the old package (an edit reverted).
+    _write_stamp(cache_dir, UNFINISHED + current)
     stale = []
     for docname in sorted(env.found_docs - set(added) - set(changed)):
         page = _read_page(env, docname)
@@ -531,8 +537,12 @@ def record_package_fingerprint(app, exception):
     cache_dir = _cache_folder(app.env)
     if exception is not None or fingerprint is None or cache_dir is None:
         return
+    _write_stamp(cache_dir, fingerprint)
+
+
+def _write_stamp(cache_dir, text):
     cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
+    (cache_dir / FINGERPRINT_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 def setup_fresh_builds(app):
