@@ -248,3 +248,27 @@ def test_a_hanging_cell_times_out_and_fails_the_build(tmp_path):
     # two runs of five seconds (the parallel one and myst-nb's), not ten minutes
     assert time.monotonic() - start < 300
     assert not _all_gone(_processes_in(root), seconds=10)
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_a_book_of_250_pages_builds_with_a_steady_time_per_page(tmp_path):
+    # Before the kernels' standard output went to the build's, every forked kernel left a
+    # banner in a pipe nobody read; after about 170 kernels the pipe was full and each later
+    # page waited out a start timeout. 250 small pages in one build cover that and more.
+    import re
+    import statistics
+
+    from bookbuild.synthetic import synthetic_output, write_synthetic_book
+
+    root = staleness.make_book(tmp_path)
+    names = write_synthetic_book(root, 250)
+    result, log = staleness.build(root)
+    assert result.returncode == 0, log[-3000:]
+    for k in (1, 125, 250):
+        assert synthetic_output(k) in staleness.page(root, f"synthetic/p{k:04d}")
+    times = [float(t) for t in re.findall(r"\[bookbuild\] executed book/synthetic/p\d+ in ([\d.]+) s", log)]
+    assert len(times) == len(names), "every page ran in the parallel pre-execution"
+    first, last = statistics.median(times[:50]), statistics.median(times[-50:])
+    assert last <= 3 * first + 1.0, f"pages slowed down during the build: {first:.2f} s -> {last:.2f} s"
+    assert "the fast path broke" not in log and "start the ordinary way" not in log
