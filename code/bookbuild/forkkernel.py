@@ -60,6 +60,7 @@ PRELOAD = (
     "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
     "psutil",  # ipykernel imports it at shutdown to look for child processes
     "nbformat", "myst_nb.ext.glue", "gdflow",
+    "cvxpy", "PEPit", "PEPit.functions", "PEPit.primitive_steps",  # gdflow.pep imports them on first use
     "bookbuild.claimstore",  # gdflow.claims loads it in a book build (GDFLOW_CLAIM_STORE)
 )
 
