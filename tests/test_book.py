@@ -116,3 +116,36 @@ def test_the_same_page_with_a_true_claim_builds(tmp_path):
     """)
     result = run_build(src, tmp_path / "out")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+FLOAT_NOISE = re.compile(r"\d\.\d*(?:0{6,}|9{6,})\d")
+BARE_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+\b")
+
+
+def prose_text(html: str, keep_math: bool = False) -> str:
+    """A page's reader-facing text: without code (inputs, outputs of code, listings), scripts
+    and styles, which may legitimately hold '1e-8' or long digit strings; without typeset math
+    too unless ``keep_math``."""
+    for pattern in (r"<script.*?</script>", r"<style.*?</style>", r"<pre.*?</pre>", r"<code.*?</code>",
+                    r'<div class="cell_input.*?</div>\s*</div>'):
+        html = re.sub(pattern, " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return text if keep_math else re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
+
+
+def test_no_page_shows_float_noise_or_bare_exponents(site):
+    # Numbers in prose come through the {num} role (typeset math with powers of ten): none
+    # should read like "0.999999999999999" or "1e-06".
+    found = {}
+    for page in sorted((site / "book").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        hits = FLOAT_NOISE.findall(prose_text(html, keep_math=True)) + BARE_EXPONENT.findall(prose_text(html))
+        if hits:
+            found[page.name] = hits[:5]
+    assert not found, found
+
+
+def test_the_prose_filter_sees_noise_when_it_is_there():
+    html = "<p>the ratio is 0.9999999999 and the step 1e-06</p><pre>1e-8</pre><p>\\(1e-3\\)</p>"
+    text = prose_text(html)
+    assert FLOAT_NOISE.findall(text) == ["0.9999999999"] and BARE_EXPONENT.findall(text) == ["1e-06"]

@@ -53,8 +53,11 @@ def run_ledger(claim_ids=None, reuse: bool = True) -> list[LedgerRow]:
     return rows
 
 
-def _number(x: float) -> str:
-    return f"{x:.4g}"
+def _number(x: float, spec: str = ".4g") -> str:
+    """A number as inline math, by the book's one formatter (true minus, powers of ten)."""
+    from .numbers import format_number
+
+    return f"${format_number(x, spec)}$"
 
 
 def _cell(text: str) -> str:
@@ -68,7 +71,17 @@ _EVIDENCE = {"instances": "instances", "certificate": "whole class", "observed":
 def _readable(text: str) -> str:
     """A measured quantity as a reader would say it: "max over k" rather than "max_k"."""
     text = re.sub(r"\b(max|min|sup)_\(([^)]*)\)", r"\1 over \2", text)
-    return re.sub(r"\b(max|min|sup)_(\w)\b", r"\1 over \2", text)
+    text = re.sub(r"\b(max|min|sup)_(\w)\b", r"\1 over \2", text)
+    return _E_NOTATION.sub(_power_of_ten, text)
+
+
+_E_NOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([+-]?)0*(\d+)\b")
+
+
+def _power_of_ten(match) -> str:
+    mantissa, sign, exponent = match.groups()
+    power = f"10^{{{'-' if sign == '-' else ''}{exponent}}}"
+    return f"${power}$" if mantissa in ("1", "1.0") else f"${mantissa} \\times {power}$"
 
 
 def _result(c: Check) -> str:
@@ -78,7 +91,7 @@ def _result(c: Check) -> str:
     if c.relation != "~" and c.predicted not in (0.0, 1.0) and c.observed >= 0 and c.predicted > 0:
         text += f" (ratio {_number(c.observed / c.predicted)})"
     if c.tolerance:
-        text += f", tolerance {c.tolerance:.2g}"
+        text += f", tolerance {_number(c.tolerance, '.2g')}"
     return f"{text}: {status}"
 
 
