@@ -149,3 +149,26 @@ def test_the_prose_filter_sees_noise_when_it_is_there():
     html = "<p>the ratio is 0.9999999999 and the step 1e-06</p><pre>1e-8</pre><p>\\(1e-3\\)</p>"
     text = prose_text(html)
     assert FLOAT_NOISE.findall(text) == ["0.9999999999"] and BARE_EXPONENT.findall(text) == ["1e-06"]
+
+
+RAW_LABEL = re.compile(r"\b(?:thm|lem|prop|cor|def|rem|obs|eq|fig|ex|chap)-[a-z0-9]+(?:-[a-z0-9]+)+\b")
+
+
+def test_no_page_shows_a_raw_label(site):
+    # A reference that did not resolve (for example a role inside math) leaves its label as text.
+    found = {}
+    for page in sorted((site / "book").glob("*.html")):
+        hits = RAW_LABEL.findall(prose_text(page.read_text(encoding="utf-8"), keep_math=True))
+        if hits:
+            found[page.name] = sorted(set(hits))[:5]
+    assert not found, found
+
+
+def test_the_site_has_a_favicon(site):
+    assert 'rel="icon"' in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "_static" / "favicon.svg").is_file()
+
+
+def test_execution_statistics_use_words_not_emoji(site):
+    html = (site / "book" / "execution-statistics.html").read_text(encoding="utf-8")
+    assert "✅" not in html and "❌" not in html and "passed" in html

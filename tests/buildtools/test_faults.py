@@ -132,6 +132,13 @@ def _start_build(root):
                             start_new_session=True)
 
 
+def _finish(build):
+    """Kill what is left of a build started by :func:`_start_build` and close its pipe."""
+    if build.poll() is None:
+        os.killpg(build.pid, 9)
+    build.communicate()
+
+
 def _wait_for(path: Path, process, seconds=300.0):
     import time
 
@@ -189,9 +196,7 @@ def test_interrupted_build_leaves_no_process_behind(tmp_path, signal_name):
         alive = _all_gone(processes)
         assert not alive, f"left behind: {[p.cmdline() for p in alive]}"
     finally:
-        if build.poll() is None:
-            os.killpg(build.pid, 9)
-            build.wait()
+        _finish(build)
 
 
 @pytest.mark.book
@@ -211,13 +216,11 @@ def test_killed_build_leaves_no_process_behind_and_the_next_build_is_correct(tmp
         _wait_for(root / "book" / "started", build)
         processes = _descendants(build.pid)
         build.send_signal(signal.SIGKILL)  # the build process alone, as an out-of-memory kill would
-        build.wait(timeout=60)
+        build.communicate(timeout=60)
         alive = _all_gone(processes)
         assert not alive, f"left behind: {[p.cmdline() for p in alive]}"
     finally:
-        if build.poll() is None:
-            os.killpg(build.pid, 9)
-            build.wait()
+        _finish(build)
     staleness.set_probe(root, 44)
     result, log = staleness.build(root)
     assert result.returncode == 0, log[-3000:]

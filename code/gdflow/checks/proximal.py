@@ -136,8 +136,8 @@ def check_proximal_rate(*, step_factors=(0.5, 5.0, 50.0), num_steps: int = 30, c
         at_most("A13", "max_k kη(f(θ_k) − f*)/‖θ₀ − θ*‖², logistic regression", worst, constant, 1e-9, why),
         at_most("A13", f"the same on the Huber function δ = 1/(2Kη), K = {num_steps}, η = {eta:g}/L",
                 huber, constant, 1e-9, why),
-        at_least("A13", "the same Huber value against the sharp constant 1/4 of prop-proximal-sharp "
-                 "(half the theorem's 1/2)", huber, 0.25 - 1.0 / (8.0 * num_steps * eta), 1e-9,
+        at_least("A13", "the same Huber value against the sharp constant 1/4 (the proposition on the sharp constant, "
+                 "half the theorem's 1/2)", huber, 0.25 - 1.0 / (8.0 * num_steps * eta), 1e-9,
                  "the closed form 1/4 − 1/(8Kη) of this instance, to the solves' accuracy"),
     ]
 
