@@ -165,7 +165,7 @@ def test_no_page_shows_a_raw_label(site):
 
 
 def test_the_site_has_a_favicon(site):
-    assert 'rel="icon"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'rel="icon"' in (site / "book" / "index.html").read_text(encoding="utf-8")
     assert (site / "_static" / "favicon.svg").is_file()
 
 
