@@ -64,3 +64,19 @@ def test_interpolation_holds_and_fails_with_a_smaller_l():
 def test_new_claims_hold_with_defaults(claim_id):
     checks = claims.run(claim_id)
     assert all(c.passed for c in checks), [c.describe() for c in checks]
+
+
+def test_other_steps_fail_for_a_smaller_formula_and_for_tightness_of_a_larger_one():
+    assert _verdicts("P08", steps=(1.5,), bound_factor=0.95)[0] is False
+    assert _verdicts("P08", steps=(0.5,), bound_factor=1.05)[1] is False
+
+
+def test_nesterov_strongly_convex_bound_fails_when_shrunk_below_the_worst_case():
+    # at N = 1 the worst case is 0.80 of the bound: a bound at 70 % of it is violated
+    assert _verdicts("P09", bound_factor=0.7)[0] is False
+
+
+@pytest.mark.parametrize("claim_id", ["P08", "P09"])
+def test_more_certificates_hold_with_defaults(claim_id):
+    checks = claims.run(claim_id)
+    assert all(c.passed for c in checks), [c.describe() for c in checks]

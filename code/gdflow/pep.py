@@ -112,7 +112,7 @@ class Certificate:
 
 def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: float | None = 1.0,
             strong_convexity: float = 0.0, step: float = 1.0, momentum: float | None = None,
-            low_rank: bool = False) -> Certificate:
+            low_rank: bool = False, initial: str = "distance") -> Certificate:
     """Solve the performance-estimation problem of ``method`` over the class (L, mu).
 
     Parameters
@@ -135,6 +135,10 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     low_rank : bool
         Ask for a worst case of small dimension (PEPit's trace heuristic, which moves the
         primal value by at most 1e-7); the certified value is unchanged.
+    initial : str
+        The normalisation of the start: ``"distance"`` (||x_0 - x*||^2 <= 1) or
+        ``"energy"`` (f(x_0) - f* + (mu/2) ||x_0 - x*||^2 <= 1, the quantity of Nesterov's
+        strongly convex bound).
 
     Returns
     -------
@@ -152,6 +156,8 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {list(CRITERIA)}; got {criterion!r}")
     horizon = count(horizon, "horizon", minimum=1)
+    if initial not in ("distance", "energy"):
+        raise ValueError(f"initial must be 'distance' or 'energy'; got {initial!r}")
     mu = nonnegative_number(strong_convexity, "strong_convexity")
     if smoothness is None:
         if method != "proximal":
@@ -176,11 +182,11 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     elif momentum is not None:
         raise ValueError(f"method {method!r} takes no momentum")
     return _certify(method, horizon, criterion, L, mu, step, None if momentum is None else float(momentum),
-                    bool(low_rank))
+                    bool(low_rank), initial)
 
 
 @lru_cache(maxsize=256)
-def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank):
+def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank, initial="distance"):
     from PEPit import PEP
     from PEPit.functions import ConvexFunction, SmoothStronglyConvexFunction
     from PEPit.primitive_steps import proximal_step
@@ -193,7 +199,10 @@ def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank):
     xs = f.stationary_point()
     fs = f(xs)
     x0 = problem.set_initial_point()
-    problem.set_initial_condition((x0 - xs) ** 2 <= 1)
+    if initial == "distance":
+        problem.set_initial_condition((x0 - xs) ** 2 <= 1)
+    else:
+        problem.set_initial_condition(f(x0) - fs + mu / 2 * (x0 - xs) ** 2 <= 1)
     points, x, previous = [x0], x0, x0
     gaps = [f(x0) - fs]  # f at each iterate, declared before the solve so that it can be read after
     gamma = step if method == "proximal" else step / L
