@@ -275,3 +275,37 @@ def test_a_book_of_250_pages_builds_with_a_steady_time_per_page(tmp_path):
     first, last = statistics.median(times[:50]), statistics.median(times[-50:])
     assert last <= 3 * first + 1.0, f"pages slowed down during the build: {first:.2f} s -> {last:.2f} s"
     assert "the fast path broke" not in log and "start the ordinary way" not in log
+
+
+def test_an_unwritable_build_folder_is_a_clear_error(tmp_path, monkeypatch):
+    # As root the operating system lets every write through, so the check is exercised by
+    # making os.access answer as it would for another user.
+    build = tmp_path / "_build"
+    build.mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == build else real(p, mode))
+    with pytest.raises(lock.BuildFolderUnwritable, match=r"not writable.*--path-output"):
+        lock.acquire(build / lock.LOCK_FILE)
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "_build"
+    blocker.write_text("a file where the build folder should be")
+    with pytest.raises(lock.BuildFolderUnwritable, match="cannot create the lock file"):
+        lock.acquire(blocker / lock.LOCK_FILE)
+
+
+def test_a_read_only_cache_stops_the_build_before_it_runs_anything(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from sphinx.errors import ConfigError
+
+    doctrees = tmp_path / "_build" / ".doctrees"
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == cache else real(p, mode))
+    app = SimpleNamespace(doctreedir=str(doctrees))
+    with pytest.raises(ConfigError, match=r"\.jupyter_cache is not writable"):
+        lock._acquire_for_build(app)
+    lock.release(lock.acquire(tmp_path / "_build" / lock.LOCK_FILE))  # the lock was let go
