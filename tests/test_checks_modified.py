@@ -54,3 +54,15 @@ def test_bad_input_is_named():
         modified_curvature(1.0, 1.5)
     with pytest.raises(ValueError, match="step_size"):
         modified_gradient(ScalarQuadratic(1.0), [1.0], -0.1)
+
+
+def test_b03_holds_and_fails_with_another_coefficient():
+    assert all(_verdicts("B03"))
+    assert _verdicts("B03", coefficient=0.5)[1] is False
+
+
+def test_factorisation_descent_reports_divergence():
+    from gdflow.modified import factorisation_descent
+
+    with pytest.raises(RuntimeError, match="diverged"):
+        factorisation_descent((2.5, 0.1), 1.0)

@@ -19,7 +19,7 @@ from .flow import gradient_flow
 from .problems import Objective
 
 __all__ = ["hessian_vector", "modified_gradient", "modified_flow", "global_errors", "modified_curvature",
-           "modified_curvature_series"]
+           "modified_curvature_series", "factorisation_descent", "factorisation_modified_flow"]
 
 #: Relative size of the central difference in :func:`hessian_vector` (error about 1e-10).
 HVP_STEP = 1e-5
@@ -94,3 +94,43 @@ def modified_curvature_series(curvature, step_size: float, terms: int = 2):
     lam = np.asarray(curvature, dtype=float)
     eta = positive_number(step_size, "step_size")
     return sum(eta**j * lam ** (j + 1) / (j + 1) for j in range(int(terms)))
+
+
+def factorisation_descent(start, step_size: float, max_steps: int = 200_000, tolerance: float = 1e-14):
+    """Gradient descent on f(a, b) = (ab - 1)^2/2 until |ab - 1| <= tolerance.
+
+    Returns ``(a, b, steps, d_ratio)``: the final point, the number of steps, and the product
+    of the factors 1 - eta^2 (ab - 1)^2 by which each step multiplies a^2 - b^2 (an exact
+    identity of this iteration).
+    """
+    a, b = (float(x) for x in np.asarray(start, dtype=float).reshape(2))
+    eta = positive_number(step_size, "step_size")
+    ratio = 1.0
+    for k in range(int(max_steps)):
+        r = a * b - 1.0
+        if abs(r) <= tolerance:
+            return a, b, k, ratio
+        if not np.isfinite(r) or abs(r) > 1e8:
+            raise RuntimeError(f"descent on (ab - 1)^2/2 diverged at step {k} with step size {eta:g}")
+        ratio *= 1.0 - (eta * r) ** 2
+        a, b = a - eta * r * b, b - eta * r * a
+    raise RuntimeError(f"descent on (ab - 1)^2/2 did not reach |ab - 1| <= {tolerance:g} in {max_steps} steps")
+
+
+def factorisation_modified_flow(start, step_size: float, horizon: float = 4000.0, coefficient: float = 0.25):
+    """The end point of the flow of (ab - 1)^2/2 + coefficient eta ||grad||^2 (a minimiser, reached along
+    the way); ``coefficient`` 1/4 is the modified equation."""
+    eta = positive_number(step_size, "step_size")
+
+    def field(_, y):
+        a, b = y
+        r = a * b - 1.0
+        g = np.array([r * b, r * a])
+        hess = np.array([[b * b, 2 * a * b - 1.0], [2 * a * b - 1.0, a * a]])
+        return -(g + 2.0 * coefficient * eta * hess @ g)
+
+    sol = solve_ivp(field, (0.0, horizon), np.asarray(start, dtype=float), method="DOP853", rtol=1e-12,
+                    atol=1e-14)
+    if not sol.success:
+        raise RuntimeError(f"the modified flow could not be integrated: {sol.message}")
+    return sol.y[:, -1]
