@@ -65,9 +65,9 @@ def check_modified_equation(*, coefficient: float = 0.25):
 
 
 @claim("B02", label="prop-modified-quadratic",
-       statement="On λθ²/2 descent lies exactly on the flow of rate λ̃ = −log(1−ηλ)/η = λ + ηλ²/2 + η²λ³/3 + …")
+       statement="On λθ²/2 descent lies exactly on the flow of rate −log(1−ηλ)/η = λ + ηλ²/2 + η²λ³/3 + …")
 def check_modified_quadratic(*, curvature: float = 1.0, step_factors=(0.1, 0.01), second: float = 0.5):
-    """The remainder λ̃ − λ − second·ηλ² against its leading term η²λ³/3, at two steps.
+    """The remainder of the modified rate, rate − λ − second·ηλ², against its leading term η²λ³/3, at two steps.
 
     ``second`` replaces the coefficient 1/2 of ηλ² (the modified function's 1/4, doubled);
     another value leaves a remainder of order η and must fail.
@@ -78,11 +78,11 @@ def check_modified_quadratic(*, curvature: float = 1.0, step_factors=(0.1, 0.01)
         exact = float(modified_curvature(curvature, eta))
         remainder = exact - curvature - second * eta * curvature**2
         lead = eta**2 * curvature**3 / 3.0
-        checks.append(close_to("B02", f"(λ̃ − λ − ηλ²/2)/(η²λ³/3) at ηλ = {factor:g}", remainder / lead, 1.0,
+        checks.append(close_to("B02", f"(modified rate − λ − ηλ²/2)/(η²λ³/3) at ηλ = {factor:g}", remainder / lead, 1.0,
                                0.1, "the next term of the series is (3/4)ηλ times the leading one: "
                                "0.075 at ηλ = 0.1; 0.1 covers it"))
     series = float(modified_curvature_series(curvature, step_factors[-1] / curvature, terms=12))
-    checks.append(close_to("B02", "λ̃ against twelve terms of its series, ηλ = 0.01",
+    checks.append(close_to("B02", "modified rate against twelve terms of its series, ηλ = 0.01",
                            float(modified_curvature(curvature, step_factors[-1] / curvature)), series, 1e-12,
                            "the tail after twelve terms is below (ηλ)^12 = 1e-24"))
     return checks
