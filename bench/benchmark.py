@@ -30,6 +30,11 @@ broken set-up (no jupyter-book) is an error.
 ``--replicate N`` adds N copies of every executable page to the temporary book
 (duplicate labels then give warnings, which do not matter for timing) to
 forecast the timings of a longer book.
+
+``--synthetic N`` instead builds a book of N tiny executed pages
+(``bookbuild.synthetic``), cold, once with forked kernels and once with ordinary ones,
+and prints the time per page and how it changes from the first pages to the last: a
+build that degrades as kernels accumulate shows up there.
 """
 
 from __future__ import annotations
@@ -223,7 +228,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the cold build with myst-nb alone (one page at a time, ordinary kernels)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies and logs")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="only build a synthetic book of N tiny executed pages, forked and ordinary")
     args = parser.parse_args(argv)
+    if args.synthetic:
+        return synthetic(args.synthetic, args.keep)
 
     sys.path.insert(0, str(ROOT / "code"))
     from bookbuild.builds import cached_execution_times, page_weights
@@ -368,6 +377,46 @@ def main(argv=None) -> int:
         print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def synthetic(pages: int, keep: bool) -> int:
+    """Cold builds of a synthetic book of ``pages`` pages, with forked and with ordinary kernels."""
+    import statistics
+
+    sys.path.insert(0, str(ROOT / "code"))
+    from bookbuild.synthetic import write_synthetic_book
+
+    jb = Path(sys.executable).with_name("jupyter-book")
+    if not jb.exists():
+        print(f"jupyter-book not found beside {sys.executable}; run `make setup` first", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="gdflow-bench-synthetic-"))
+    print(f"Synthetic book of {pages} pages on {os.cpu_count()} core(s), copies in {tmp}")
+    try:
+        rows = []
+        for name, fork in (("forked kernels", "1"), ("ordinary kernels", "0")):
+            copy = make_copy(tmp / name.replace(" ", "-"), 0)
+            write_synthetic_book(copy, pages)
+            env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_FORK_KERNELS": fork,
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(copy / "code"), os.environ.get("PYTHONPATH")]))}
+            log = tmp / f"{name.replace(' ', '-')}.log"
+            result = measure([str(jb), "build", str(copy), *BUILD_FLAGS], copy, env, log)
+            text = log.read_text(errors="replace")
+            times = [float(t) for t in re.findall(r"\[bookbuild\] executed \S+ in ([\d.]+) s", text)]
+            tenth = max(1, len(times) // 10)
+            first = statistics.median(times[:tenth]) if times else float("nan")
+            last = statistics.median(times[-tenth:]) if times else float("nan")
+            fallback = [line for line in text.splitlines() if "fast path broke" in line or "ordinary way" in line]
+            rows.append([name, f"{result['wall']:.1f}", f"{result['wall'] / pages:.3f}", len(times),
+                         f"{first:.2f}", f"{last:.2f}", result["rc"]])
+            for line in fallback:
+                print(f"  {name}: {line.strip()}")
+        print_table(["kernels", "wall s", "s per page", "pages run in parallel", "first tenth s/page",
+                     "last tenth s/page", "exit"], rows)
+    finally:
+        if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -18,12 +18,15 @@ def jupyter_book() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book"]
 
 
-def run_build(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Build the book at ``source`` into ``output/_build`` and return the finished process."""
+def run_build(source: Path, output: Path, *extra: str, env=None) -> subprocess.CompletedProcess:
+    """Build the book at ``source`` into ``output/_build`` and return the finished process.
+
+    ``env`` adds variables to the build's environment.
+    """
     return subprocess.run(
         [*jupyter_book(), "build", str(source), *BUILD_FLAGS, "--path-output", str(output), *extra],
         cwd=source, capture_output=True, text=True, timeout=1800,
-        env={**os.environ, "PYTHONWARNINGS": ""},
+        env={**os.environ, "PYTHONWARNINGS": "", **(env or {})},
     )
 
 

@@ -51,7 +51,7 @@ def test_ledger_page_lists_every_claim(site):
 def test_ledger_takes_the_chapters_runs(site, book_output):
     """The ledger page runs last and takes the chapters' stored results: it says how many,
     and the store holds a passing result of every claim, made by this package."""
-    text = page_text(site, "claims-ledger")
+    text = page_text(site, "claims-ledger").replace("\\(", " ").replace("\\)", " ")  # {num} typesets numbers as math
     found = re.search(r"In this build\s+(\d+)\s+claims were taken from the chapters.\s+runs and\s+(\d+)\s+were run",
                       text)
     assert found, "the ledger does not say which results it took from the chapters"
@@ -89,6 +89,7 @@ def minimal_book(tmp_path: Path, cell: str) -> Path:
     (src / "book").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", src / "_config.yml")
     shutil.copy(ROOT / "book" / "references.bib", src / "book" / "references.bib")
+    shutil.copytree(ROOT / "book" / "_static", src / "book" / "_static")  # the favicon the configuration names
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/index\n")
     header = (ROOT / "book" / "gradient-descent.md").read_text().split("---", 2)[1]
     page = f"---{header}---\n\n# A claim\n\n```{{code-cell}} ipython3\n{textwrap.dedent(cell)}\n```\n"
@@ -116,3 +117,59 @@ def test_the_same_page_with_a_true_claim_builds(tmp_path):
     """)
     result = run_build(src, tmp_path / "out")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+FLOAT_NOISE = re.compile(r"\d\.\d*(?:0{6,}|9{6,})\d")
+BARE_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+\b")
+
+
+def prose_text(html: str, keep_math: bool = False) -> str:
+    """A page's reader-facing text: without code (inputs, outputs of code, listings), scripts
+    and styles, which may legitimately hold '1e-8' or long digit strings; without typeset math
+    too unless ``keep_math``."""
+    for pattern in (r"<script.*?</script>", r"<style.*?</style>", r"<pre.*?</pre>", r"<code.*?</code>",
+                    r'<div class="cell_input.*?</div>\s*</div>'):
+        html = re.sub(pattern, " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return text if keep_math else re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
+
+
+def test_no_page_shows_float_noise_or_bare_exponents(site):
+    # Numbers in prose come through the {num} role (typeset math with powers of ten): none
+    # should read like "0.999999999999999" or "1e-06".
+    found = {}
+    for page in sorted((site / "book").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        hits = FLOAT_NOISE.findall(prose_text(html, keep_math=True)) + BARE_EXPONENT.findall(prose_text(html))
+        if hits:
+            found[page.name] = hits[:5]
+    assert not found, found
+
+
+def test_the_prose_filter_sees_noise_when_it_is_there():
+    html = "<p>the ratio is 0.9999999999 and the step 1e-06</p><pre>1e-8</pre><p>\\(1e-3\\)</p>"
+    text = prose_text(html)
+    assert FLOAT_NOISE.findall(text) == ["0.9999999999"] and BARE_EXPONENT.findall(text) == ["1e-06"]
+
+
+RAW_LABEL = re.compile(r"\b(?:thm|lem|prop|cor|def|rem|obs|eq|fig|ex|chap)-[a-z0-9]+(?:-[a-z0-9]+)+\b")
+
+
+def test_no_page_shows_a_raw_label(site):
+    # A reference that did not resolve (for example a role inside math) leaves its label as text.
+    found = {}
+    for page in sorted((site / "book").glob("*.html")):
+        hits = RAW_LABEL.findall(prose_text(page.read_text(encoding="utf-8"), keep_math=True))
+        if hits:
+            found[page.name] = sorted(set(hits))[:5]
+    assert not found, found
+
+
+def test_the_site_has_a_favicon(site):
+    assert 'rel="icon"' in (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert (site / "_static" / "favicon.svg").is_file()
+
+
+def test_execution_statistics_use_words_not_emoji(site):
+    html = (site / "book" / "execution-statistics.html").read_text(encoding="utf-8")
+    assert "✅" not in html and "❌" not in html and "passed" in html

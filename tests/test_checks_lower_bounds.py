@@ -39,7 +39,7 @@ def test_a15_fails_for_a_start_off_zero():
 
 def test_matched_gaps_shape():
     g = lb.gaps_on_matched_instances((1, 3))
-    assert set(g) == {"descent", "nesterov", "bound"}
+    assert set(g) == {"descent", "nesterov", "krylov", "bound"}
     assert np.all(g["descent"] >= g["bound"])
 
 
@@ -51,3 +51,41 @@ def test_gap_runs_are_kept_but_callers_get_copies():
     matched = lb.gaps_on_matched_instances(steps=(1, 2))
     matched["bound"][:] = 0.0
     assert np.all(lb.gaps_on_matched_instances(steps=(1, 2))["bound"] > 0)
+
+
+def test_best_krylov_point_is_conjugate_gradient():
+    # the minimiser over the first k coordinates is CG's k-th iterate from 0 (exact Krylov minimiser)
+    from scipy.sparse.linalg import cg
+    from gdflow.worst_cases import nesterov_worst_quadratic
+    for k in (1, 4, 16):
+        q = nesterov_worst_quadratic(2 * k + 1)
+        x_cg, _ = cg(q.A, q.b, x0=np.zeros(q.dim), maxiter=k, rtol=0.0, atol=0.0)
+        gap = float(q.value(x_cg)) - q.minimum
+        assert gap == pytest.approx(lb.gaps_on_matched_instances((k,))["krylov"][0], rel=1e-9)
+
+
+def test_a09_krylov_point_breaks_the_bound_on_larger_instances():
+    # the best Krylov point is within 1 % of the bound on the theorem's instances, so a modestly
+    # wrong setting (dimension 4k + 1) already breaks the bound there
+    checks = claims.run("A09", dimension=lambda k: 4 * k + 1)
+    krylov = [c for c in checks if "krylov" in c.quantity]
+    assert len(krylov) == 1 and not krylov[0].passed
+
+
+def test_a19_holds_for_another_condition_number():
+    checks = claims.run("A19", num_steps=20, condition_number=1000.0)
+    assert _all_pass(checks), [c.describe() for c in checks]
+
+
+def test_a19_fails_for_a_faster_claimed_rate():
+    # the heavy ball sits on the bound: claiming the lower bound with q replaced by 1.01 q breaks it
+    checks = claims.run("A19", rate_factor=1.01)
+    heavy = [c for c in checks if "heavy ball" in c.quantity and "min over" in c.quantity]
+    assert len(heavy) == 1 and not heavy[0].passed
+
+
+def test_strongly_convex_worst_quadratic_rejects_bad_constants():
+    with pytest.raises(ValueError, match="strong_convexity"):
+        lb.strongly_convex_worst_quadratic(10, 1.0, 1.0)
+    with pytest.raises(ValueError, match="dim"):
+        lb.strongly_convex_worst_quadratic(1)

@@ -104,3 +104,14 @@ def test_steps_below_two_over_l_descend_on_random_spd_quadratics(eigenvalues, fr
     factor = np.max(np.abs(1 - eta * q.eigenvalues))
     dist = traj.distances(q.minimizer)
     assert np.all(dist[1:] <= factor * dist[:-1] + 1e-9 * (1 + dist[0]))
+
+
+def test_gradient_step_is_the_update_the_method_runs():
+    from gdflow.descent import gradient_step
+    from gdflow.examples import logistic_problem
+
+    obj = logistic_problem(np.random.default_rng(2))
+    x0 = np.full(obj.dim, 2.0)
+    path = gradient_descent(obj, x0, 0.3, 2)
+    np.testing.assert_array_equal(path.points[1], gradient_step(obj, x0, 0.3))
+    np.testing.assert_array_equal(path.points[2], gradient_step(obj, path.points[1], 0.3))

@@ -46,7 +46,8 @@ def test_ledger_rows_and_table():
     assert len(rows) == 3 and all(r.check.passed for r in rows)
     table = ledger.ledger_markdown(rows)
     assert table.count("\n") == 2 + len(rows) - 1
-    assert "{prf:ref}`cor-step-below-two-over-l`" in table and "| pass |" in table
+    assert "{prf:ref}`cor-step-below-two-over-l`" in table and ": pass | instances |" in table
+    assert table.splitlines()[0].count("|") == 6  # five columns: fits at 1024 px and in print
 
 
 def test_ledger_fails_on_a_failed_row():
@@ -64,3 +65,22 @@ def test_every_claim_is_named_in_a_claim_test():
     text = "\n".join(p.read_text(encoding="utf-8") for p in tests.glob("test_checks_*.py"))
     unnamed = [cid for cid in claims.registry() if not re.search(rf"[\"']{cid}[\"']", text)]
     assert not unnamed, f"claims with no test naming them: {unnamed}"
+
+
+def test_ledger_is_grouped_by_chapter_in_reading_order():
+    root = BOOK.parent
+    chapters = ledger.book_chapters(root)
+    assert [c.path for c in chapters][:2] == ["book/introduction", "book/gradient-descent"]
+    rows = ledger.run_ledger(["P01", "A09", "C03"])  # lower bounds, gradient descent twice
+    text = ledger.ledger_by_chapter(rows, chapters)
+    assert text.index("chap-gradient-descent") < text.index("chap-lower-bounds")
+    section = text[text.index("chap-gradient-descent"):text.index("chap-lower-bounds")]
+    assert "C03" in section and "P01" in section and "(instances, whole class): all pass" in section
+    # within a chapter, statements come in the order the page states them
+    descent = next(c for c in chapters if c.path == "book/gradient-descent")
+    first, second = sorted(["cor-step-below-two-over-l", "thm-gd-convex-rate"], key=descent.labels.index)
+    assert section.index(first) < section.index(second)
+
+
+def test_measured_quantities_read_as_words():
+    assert ledger._readable("max_k (f − f*)/b_k and min_(k≥1) x") == "max over k (f − f*)/b_k and min over k≥1 x"

@@ -116,3 +116,16 @@ def test_spectral_radius_below_one_exactly_inside_region(a, b):
     margin = abs(a - 2.0 * (1.0 + b))
     if margin > 1e-9:
         assert (radius < 1.0) == inside
+
+
+def test_step_functions_are_the_updates_the_methods_run():
+    from gdflow.examples import logistic_problem
+    from gdflow.momentum import heavy_ball, heavy_ball_step, nesterov, nesterov_step
+
+    obj = logistic_problem(np.random.default_rng(2))
+    x0 = np.full(obj.dim, 2.0)
+    hb = heavy_ball(obj, x0, 0.3, 0.5, 2)
+    np.testing.assert_array_equal(hb.points[2], heavy_ball_step(obj, hb.points[1], hb.points[0], 0.3, 0.5))
+    nes = nesterov(obj, x0, 0.3, 3)
+    # the schedule (k - 1)/(k + 2) at k = 2 is 1/4
+    np.testing.assert_array_equal(nes.points[3], nesterov_step(obj, nes.points[2], nes.points[1], 0.3, 0.25))

@@ -1,5 +1,9 @@
 """Two clean builds of the same sources give the same figures, byte for byte, and the same pages.
 
+The first build runs the pages in kernels forked from a pre-loaded server (the default
+on Linux), the second in ordinary kernels (``BOOKBUILD_FORK_KERNELS=0``): so these tests
+also show that forking changes no number, text or figure of the book.
+
 Allowed to differ, because they report the build rather than the book: the run
 times and run dates in the execution statistics table (its rows are compared
 without those two columns) and ``searchindex.js``, which indexes those numbers.
@@ -24,7 +28,7 @@ FIGURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".pdf", ".gif"}
 @pytest.fixture(scope="module")
 def second_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("book-again")
-    result = run_build(ROOT, out)
+    result = run_build(ROOT, out, env={"BOOKBUILD_FORK_KERNELS": "0"})
     if result.returncode != 0:
         pytest.fail(f"the second book build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return out
@@ -72,3 +76,10 @@ def test_every_page_is_identical(book_output, second_build):
             assert stats_rows(a), "the execution statistics table lists no page"
             a, b = without_table(a), without_table(b)
         assert a == b, f"{name} differs between two clean builds"
+
+
+def test_the_first_build_forked_its_kernels(book_output):
+    # otherwise the comparison above would be of two ordinary builds
+    log = (book_output / "build.log").read_text()
+    assert "[bookbuild] executing" in log
+    assert "start the ordinary way" not in log and "the fast path broke" not in log

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["PACKAGE_NAME", "package_dir", "package_fingerprint", "mentions_package",
+__all__ = ["PACKAGE_NAME", "package_dir", "package_fingerprint", "execution_key", "RUNTIME_PACKAGES",
+           "mentions_package",
            "PageWeight", "page_weights", "cached_execution_times"]
 
 #: The import name the staleness check looks for in a page's code cells.
@@ -76,6 +77,32 @@ def package_fingerprint(root=None) -> str:
         data = path.read_bytes()
         digest.update(rel.as_posix().encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
     return digest.hexdigest()
+
+
+#: Distributions whose version changes what the pages compute or draw.
+RUNTIME_PACKAGES = ("numpy", "scipy", "matplotlib")
+
+
+def execution_key(root=None) -> str:
+    """What cached outputs depend on besides the pages' code: the package's files
+    (:func:`package_fingerprint`), the Python version and the versions of
+    :data:`RUNTIME_PACKAGES`, hashed together.
+
+    Examples
+    --------
+    >>> execution_key() == execution_key() != package_fingerprint()
+    True
+    """
+    import platform
+    from importlib import metadata
+
+    parts = [package_fingerprint(root), f"python {platform.python_version()} {platform.python_implementation()}"]
+    for name in RUNTIME_PACKAGES:
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} absent")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def mentions_package(notebook, name: str = PACKAGE_NAME) -> bool:

@@ -103,9 +103,9 @@ def run_key(function, options: dict) -> dict | None:
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
-    from .builds import package_fingerprint
+    from .builds import execution_key
 
-    return package_fingerprint()
+    return execution_key()
 
 
 class FolderStore:

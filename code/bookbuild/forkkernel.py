@@ -5,8 +5,17 @@ IPython, ipykernel, numpy, scipy and matplotlib before it runs the first cell;
 a page of the book then spends about as long again importing them itself. The
 book's pages are short, so start-up is most of their cost. Here a *server*
 imports those modules once and forks one child per kernel: the child runs
-exactly what ``ipykernel_launcher`` runs (same arguments, environment and
-working directory) in a fresh process whose imports are already done.
+``ipykernel_launcher``'s entry point with the same arguments, environment and
+working directory, in a process whose imports are already done. What a fork
+would otherwise share with its siblings is made fresh or equal: the child leads
+its own session, dies with the server (Linux ``PR_SET_PDEATHSIG``), writes its
+standard output and error where an ordinary kernel would (the build's), knows its
+parent (no "NOTE" banner), and reseeds ``random`` and numpy's global generator
+from the operating system. The hash seed cannot be changed after start, so the
+build runs the server and ordinary kernels with the same ``PYTHONHASHSEED``.
+State that a module keeps from import time (a file it opened, an environment
+variable it read) is still the server's: forking is only used on Linux, and
+tests compare forked and ordinary runs of the book's own pages.
 
 Three pieces:
 
@@ -27,6 +36,7 @@ script's folder), so this module imports only the standard library at its top.
 from __future__ import annotations
 
 import json
+import selectors
 import os
 import signal
 import socket
@@ -50,6 +60,7 @@ PRELOAD = (
     "ipykernel", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
     "psutil",  # ipykernel imports it at shutdown to look for child processes
     "nbformat", "myst_nb.ext.glue", "gdflow",
+    "cvxpy", "PEPit", "PEPit.functions", "PEPit.primitive_steps",  # gdflow.pep imports them on first use
     "bookbuild.claimstore",  # gdflow.claims loads it in a book build (GDFLOW_CLAIM_STORE)
 )
 
@@ -127,19 +138,55 @@ def _package_modules(package: str = "gdflow", skip=()) -> list[str]:
     return sorted(names)
 
 
-def _run_kernel(request: dict) -> None:
-    """In the forked child: become ``python -m ipykernel_launcher ARGS`` and never return."""
+#: ``prctl`` option asking the kernel to send a signal to this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: receive SIGKILL when the server exits, however it exits; exit now if it already has."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the server died between fork and prctl
+        os._exit(1)
+
+
+def _fresh_random_state() -> None:
+    """Reseed the generators a fork would otherwise share with its siblings."""
+    import random
+
+    random.seed()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+def _run_kernel(request: dict, parent: int) -> None:
+    """In the forked child: become ``python -m ipykernel_launcher ARGS`` and never return.
+
+    ``parent`` is the server's process id.
+    """
     code = 1
     try:
+        os.setsid()  # its own session and process group, like a kernel jupyter_client starts
+        _die_with_parent(parent)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        _fresh_random_state()
+        # ipykernel reads JPY_PARENT_PID when it is imported (in the server, where it is unset);
+        # without it the kernel prints a banner to standard output and polls no parent.
+        parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
+        sys.argv = ["ipykernel_launcher", *request["argv"], f"--IPKernelApp.parent_handle={parent_handle}"]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
@@ -158,14 +205,19 @@ def _run_kernel(request: dict) -> None:
             os._exit(code)
 
 
-def serve(address: str) -> None:
+def serve(address: str, ready_fd: int | None = None) -> None:
     """Listen on the Unix socket ``address`` and fork one kernel per request.
 
-    Prints ``ready`` on standard output once listening; returns when standard
-    input reaches end of file, after killing the kernels still running.
+    Writes ``ready`` to the file descriptor ``ready_fd`` (standard output if None) once
+    listening, then closes it; returns when standard input reaches end of file, or on
+    SIGTERM or SIGINT, after killing the kernels still running.
     """
-    import selectors
 
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     preload()
     if sys.path and sys.path[0] == "":
         del sys.path[0]
@@ -177,8 +229,26 @@ def serve(address: str) -> None:
     sel.register(sys.stdin, selectors.EVENT_READ, "stdin")
     kernels: dict[int, socket.socket] = {}  # kernel pid -> its stand-in's connection
     owners: dict[socket.socket, int] = {}
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
+    if ready_fd is None:
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+    else:
+        os.write(ready_fd, b"ready\n")
+        os.close(ready_fd)
+    try:
+        _serve_loop(sel, listener, kernels, owners)
+    finally:
+        for pid in list(kernels):
+            _kill(pid)
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        listener.close()
+
+
+def _serve_loop(sel, listener, kernels, owners) -> None:
+    server = os.getpid()
     running = True
     while running:
         for key, _ in sel.select(timeout=0.05):
@@ -197,7 +267,7 @@ def serve(address: str) -> None:
                     sel.close()
                     listener.close()
                     conn.close()
-                    _run_kernel(request)
+                    _run_kernel(request, server)
                 kernels[pid] = conn
                 owners[conn] = pid
                 _send(conn, str(pid).encode())
@@ -229,13 +299,6 @@ def serve(address: str) -> None:
                     pass
                 sel.unregister(conn)
                 conn.close()
-    for pid in list(kernels):
-        _kill(pid)
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-    listener.close()
 
 
 def _kill(pid: int) -> None:
@@ -273,6 +336,10 @@ def client(address: str, argv: list[str]) -> int:
 
 # --- the pieces the build uses -----------------------------------------------------------------
 
+#: Seconds to wait for the server to report that it listens (its imports take a few seconds).
+READY_TIMEOUT = 120.0
+
+
 class ForkServer:
     """A running server; ``with ForkServer() as server:`` starts it and stops it after."""
 
@@ -283,27 +350,48 @@ class ForkServer:
         self.address = os.path.join(self._dir.name, "server.sock")
         self._env = env
         self.process = None
+        self._ready_pipe = None
         self._ready = False
 
     def start(self) -> "ForkServer":
-        """Start the server process and return at once (it imports while the caller works)."""
+        """Start the server process and return at once (it imports while the caller works).
+
+        The server's standard output and error are the caller's, so forked kernels write
+        where ordinary kernels write; it reports that it listens on a pipe of its own.
+        """
         import subprocess
 
-        code = "import sys; from bookbuild.forkkernel import serve; serve(sys.argv[1])"
-        self.process = subprocess.Popen([sys.executable, "-c", code, self.address], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, env=self._env)
+        read_end, write_end = os.pipe()
+        code = ("import sys; from bookbuild.forkkernel import serve; "
+                "serve(sys.argv[1], int(sys.argv[2]))")
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", code, self.address, str(write_end)],
+                                            stdin=subprocess.PIPE, pass_fds=(write_end,), env=self._env)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        self._ready_pipe = os.fdopen(read_end, "rb", buffering=0)
         self._ready = False
         return self
 
-    def wait_ready(self) -> "ForkServer":
-        """Wait until the server listens; raise RuntimeError (and stop it) if it failed."""
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> "ForkServer":
+        """Wait until the server listens; raise RuntimeError (and stop it) if it failed or
+        did not report within ``timeout`` seconds."""
+        import select
+
         if self.process is None:
             raise RuntimeError("the kernel fork server is not running")
         if not self._ready:
-            line = self.process.stdout.readline()
+            readable, _, _ = select.select([self._ready_pipe], [], [], timeout)
+            line = self._ready_pipe.readline() if readable else b""
             if line.strip() != b"ready":
+                status = self.process.poll()
                 self.close()
-                raise RuntimeError("the kernel fork server did not start")
+                if not readable:
+                    raise RuntimeError(f"the kernel fork server did not start within {timeout:g} s")
+                raise RuntimeError(f"the kernel fork server did not start (exit status {status})")
             self._ready = True
         return self
 
@@ -312,14 +400,19 @@ class ForkServer:
 
     def close(self) -> None:
         if self.process is not None:
+            import subprocess
+
             try:
                 self.process.stdin.close()
                 self.process.wait(timeout=30)
-            except Exception:
+            except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-            self.process.stdout.close()
-            self.process = None
+            finally:
+                if self._ready_pipe is not None:
+                    self._ready_pipe.close()
+                    self._ready_pipe = None
+                self.process = None
         self._dir.cleanup()
 
     def __exit__(self, *exc) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import _iterate
 from ._validation import StepSize, step_schedule
 from .problems import Objective
 from .trajectory import Trajectory
 
-__all__ = ["gradient_descent", "DEFAULT_DIVERGENCE_THRESHOLD"]
+__all__ = ["gradient_descent", "gradient_step", "DEFAULT_DIVERGENCE_THRESHOLD"]
 
 #: An iterate farther than this from the start has diverged. Far below the
 #: float overflow point, so divergence is caught before any overflow warning.
@@ -16,6 +18,11 @@ DEFAULT_DIVERGENCE_THRESHOLD = 1e100
 # Kept for code written against earlier versions, which imported the schedule
 # helper from here; it now lives in :mod:`gdflow._validation`.
 _step_schedule = step_schedule
+
+
+def gradient_step(objective: Objective, theta: np.ndarray, step_size: float) -> np.ndarray:
+    """One step of gradient descent: theta - eta grad f(theta)."""
+    return theta - step_size * objective.gradient(theta)
 
 
 def gradient_descent(
@@ -61,6 +68,6 @@ def gradient_descent(
     """
     run = _iterate.prepare_run(objective, start, step_size, num_steps, on_divergence,
                                divergence_threshold)
-    return _iterate.iterate(objective, run, lambda x, eta: x - eta * objective.gradient(x),
+    return _iterate.iterate(objective, run, lambda x, eta: gradient_step(objective, x, eta),
                             method="gradient descent",
                             hint="A smaller step size (below 2/L) avoids this.")

@@ -18,7 +18,7 @@ from .problems import Objective
 from .trajectory import Trajectory
 
 __all__ = [
-    "heavy_ball", "nesterov", "optimal_heavy_ball_parameters",
+    "heavy_ball", "nesterov", "heavy_ball_step", "nesterov_step", "optimal_heavy_ball_parameters",
     "nesterov_strongly_convex_momentum", "heavy_ball_spectral_radius",
 ]
 
@@ -30,6 +30,19 @@ def _momentum_value(value, name: str) -> float:
     if not (np.isfinite(beta) and 0.0 <= beta < 1.0):
         raise ValueError(f"{name} must lie in [0, 1); got {value!r}")
     return beta
+
+
+def heavy_ball_step(objective: Objective, x: np.ndarray, previous: np.ndarray, step_size: float,
+                    momentum: float) -> np.ndarray:
+    """One heavy-ball step: x - alpha grad f(x) + beta (x - x_prev)."""
+    return x - step_size * objective.gradient(x) + momentum * (x - previous)
+
+
+def nesterov_step(objective: Objective, x: np.ndarray, previous: np.ndarray, step_size: float,
+                  momentum: float) -> np.ndarray:
+    """One step of Nesterov's method: look ahead to y = x + beta (x - x_prev), then step from y."""
+    y = x + momentum * (x - previous)
+    return y - step_size * objective.gradient(y)
 
 
 def _two_step_method(objective, start, step_size, num_steps, momentum_at, *, evaluate_at_lookahead,
@@ -45,12 +58,10 @@ def _two_step_method(objective, start, step_size, num_steps, momentum_at, *, eva
     alpha = positive_number(step_size, "step_size")
     run = _iterate.prepare_run(objective, x0, alpha, num_steps, on_divergence, divergence_threshold)
 
+    step_rule = nesterov_step if evaluate_at_lookahead else heavy_ball_step
+
     def update(x, step, previous, k):
-        beta = momentum_at(k)
-        if evaluate_at_lookahead:
-            y = x + beta * (x - previous)
-            return y - step * objective.gradient(y)
-        return x - step * objective.gradient(x) + beta * (x - previous)
+        return step_rule(objective, x, previous, step, momentum_at(k))
 
     return _iterate.iterate(objective, run, update, method=name, with_previous=True,
                             step_detail=lambda k: f" and momentum {momentum_at(k):g}",

@@ -77,3 +77,14 @@ def test_page_weights_rejects_missing_site(tmp_path):
 
 def test_cached_execution_times_without_cache_is_empty(tmp_path):
     assert builds.cached_execution_times(tmp_path) == {}
+
+
+def test_execution_key_covers_the_runtime_versions(monkeypatch):
+    from importlib import metadata
+
+    key = builds.execution_key()
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "numpy" else real(name))
+    assert builds.execution_key() != key  # another numpy: cached outputs are not reused
+    monkeypatch.setattr("platform.python_version", lambda: "3.99.0")
+    assert builds.execution_key() != key

@@ -2,6 +2,8 @@
 
 from concurrent.futures import Future
 
+import pytest
+
 from bookbuild.sphinxext import execution
 
 
@@ -62,7 +64,7 @@ def test_one_more_page_than_cores_runs_at_once(monkeypatch):
 
     app = SimpleNamespace(config=SimpleNamespace(bookbuild_execution_workers=0))
     monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(execution, "usable_cores", lambda: 2)
     assert execution._execution_workers(app, 20) == 3
     assert execution._execution_workers(app, 2) == 2
     monkeypatch.setenv(execution.WORKERS_ENV, "1")
@@ -98,6 +100,8 @@ def test_the_server_starts_as_the_extension_is_set_up(monkeypatch, tmp_path):
     monkeypatch.delenv(execution.WORKERS_ENV, raising=False)
     monkeypatch.delenv(execution.FORK_ENV, raising=False)
     monkeypatch.setattr(execution, "_one_blas_thread_per_kernel", lambda: None)
+    monkeypatch.setattr(execution, "_one_hash_seed_for_all_kernels", lambda: None)
+    monkeypatch.setattr(execution, "fork_supported", lambda platform: True)
     config = SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path="")
     app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), config=config, connect=lambda *a: None,
                           add_config_value=lambda name, default, *a: setattr(config, name, default))
@@ -107,3 +111,67 @@ def test_the_server_starts_as_the_extension_is_set_up(monkeypatch, tmp_path):
     app.bookbuild_early_server = None
     execution.setup_fresh_builds(app)
     assert len(started) == 1 and app.bookbuild_early_server is None
+
+
+def test_cores_come_from_the_affinity_mask(monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert execution.usable_cores() == 1
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    assert execution.usable_cores() == 64
+
+
+@pytest.mark.parametrize("platform, forked", [("linux", True), ("darwin", False), ("win32", False),
+                                              ("cygwin", False)])
+def test_kernels_are_forked_on_linux_only(monkeypatch, platform, forked):
+    from types import SimpleNamespace
+
+    monkeypatch.delenv(execution.FORK_ENV, raising=False)
+    monkeypatch.setattr(execution._sys, "platform", platform)
+    app = SimpleNamespace(config=SimpleNamespace(bookbuild_fork_kernels=True))
+    assert execution._fork_kernels(app) is forked
+    monkeypatch.setenv(execution.FORK_ENV, "0")
+    assert execution._fork_kernels(app) is False
+
+
+def test_every_kernel_gets_one_hash_seed_unless_the_reader_chose_one(monkeypatch):
+    import os
+
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    execution._one_hash_seed_for_all_kernels()
+    assert os.environ["PYTHONHASHSEED"] == "0"
+    monkeypatch.setenv("PYTHONHASHSEED", "123")
+    execution._one_hash_seed_for_all_kernels()
+    assert os.environ["PYTHONHASHSEED"] == "123"
+
+
+def test_a_broken_fast_path_is_reported_with_its_reason(tmp_path, caplog):
+    # the run itself breaks (a kernel that cannot start): the page is handed to myst-nb and the
+    # build says why, page by page and once at the end
+    import logging
+    from types import SimpleNamespace
+
+    import nbformat
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class NoKernel(AsyncKernelManager):
+        async def start_kernel(self, **kwargs):
+            raise RuntimeError("no kernel for you")
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    page = execution._Page("p", tmp_path / "p.md", nb, None, True)
+    config = SimpleNamespace(execution_in_temp=False, execution_allow_errors=False, execution_timeout=30)
+    result = execution._execute_one(page, config, NoKernel)
+    assert isinstance(result, execution._Broken) and "RuntimeError: no kernel for you" in result.reason
+    done = Future()
+    done.set_result(result)
+    run = execution._Execution(pool=None, server=None, pending={"p": (page, done)}, cache=None, times={},
+                               start=0.0, total=1)
+    with caplog.at_level(logging.INFO):
+        execution._cache_run(run, "p")
+    assert run.fallbacks == {"p": "RuntimeError: no kernel for you"} and run.cached == 0
+    assert "the parallel run broke (RuntimeError: no kernel for you)" in caplog.text

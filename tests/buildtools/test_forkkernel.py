@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import time
 
 import nbformat
@@ -12,6 +13,9 @@ import pytest
 from nbclient import execute
 
 from bookbuild.forkkernel import ForkServer
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the build forks kernels on Linux only")
 
 CELLS = [
     "import os, sys\nprint(os.getcwd())\nprint(os.environ.get('GDFLOW_PROBE'))",

@@ -181,3 +181,26 @@ print("BLAS threads", os.environ.get("OPENBLAS_NUM_THREADS"))
     assert read == ["book/index", "book/first", "book/last"], read
     assert "last ran after first" in page(root, "last")
     assert "BLAS threads 1" in page(root, "last")  # pages run one per core, one BLAS thread each
+
+
+def test_a_build_that_never_finishes_leaves_no_stamp_of_the_old_package(tmp_path):
+    # A build with an edited package drops the old outputs and starts caching new ones. If it
+    # dies before finishing, the stamp must not still name the old package: after the edit is
+    # reverted, the pages it cached (made with the edit) would be served as the old package's.
+    from types import SimpleNamespace
+
+    from bookbuild.sphinxext import execution
+
+    cache = tmp_path / ".jupyter_cache"
+    cache.mkdir()
+    (cache / execution.FINGERPRINT_FILE).write_text("old\n", encoding="utf-8")
+    env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache", execution_cache_path=str(cache)),
+                          found_docs=set())
+    edited = SimpleNamespace(bookbuild_fingerprint="edited")
+    execution.refresh_pages_using_package(edited, env, set(), set(), set())
+    stamp = (cache / execution.FINGERPRINT_FILE).read_text(encoding="utf-8").strip()
+    assert stamp == execution.UNFINISHED + "edited"
+    # the edit is reverted: the old package no longer matches the stamp, so its pages run again
+    reverted = SimpleNamespace(bookbuild_fingerprint="old")
+    current, previous = execution._fingerprints(reverted, cache)
+    assert current == "old" and previous != current

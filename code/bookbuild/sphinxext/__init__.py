@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in five parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in six parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -6,12 +6,13 @@
   gdflow package changes;
 - :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page;
 - :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter;
-- :mod:`.lock` -- one build at a time per build folder.
+- :mod:`.lock` -- one build at a time per build folder;
+- :mod:`.reader` -- words instead of emoji glyphs that need an emoji font.
 """
 
 from __future__ import annotations
 
-from . import delivery, execution, lock, mathjax, numbers
+from . import delivery, execution, lock, mathjax, numbers, reader
 
 
 def setup(app):
@@ -21,4 +22,5 @@ def setup(app):
     execution.setup_fresh_builds(app)
     delivery.setup_delivery(app)
     numbers.setup_numbers(app)
+    reader.setup_reader(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -33,14 +33,18 @@ from pathlib import Path
 
 import json as _json
 import os as _os
+import sys as _sys
 import time as _time
 from contextlib import nullcontext as _nullcontext
 from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
 from pathlib import PurePosixPath as _PurePosixPath
 
-#: File beside the cache holding the package fingerprint of the cached outputs.
+#: File beside the cache holding the execution key (package fingerprint and runtime
+#: versions, :func:`bookbuild.builds.execution_key`) of the cached outputs.
 FINGERPRINT_FILE = "gdflow-package.sha256"
+#: Prefix of that file's content while a build with a new key has not finished.
+UNFINISHED = "unfinished "
 #: File beside the cache holding each page's last execution time (longest pages start first).
 TIMES_FILE = "gdflow-execution-times.json"
 #: Folder beside the cache where the pages' kernels store their claim results.
@@ -123,17 +127,26 @@ def _execution_workers(app, pages: int) -> int:
     if wanted <= 0:
         # One page more than there are cores: a kernel spends part of its run starting and
         # shutting down without using its core, which the extra page then uses.
-        wanted = (_os.cpu_count() or 1) + 1
+        wanted = usable_cores() + 1
     return max(1, min(wanted, pages))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which container limits set),
+    else the machine's count."""
+    try:
+        return max(1, len(_os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return _os.cpu_count() or 1
 
 
 def _fingerprints(app, cache_dir):
     """The package's fingerprint now (hashed once per build) and the one stored beside the
     cache by the last successful build (None if there is none)."""
-    from ..builds import package_fingerprint
+    from ..builds import execution_key
 
     if getattr(app, "bookbuild_fingerprint", None) is None:
-        app.bookbuild_fingerprint = package_fingerprint()
+        app.bookbuild_fingerprint = execution_key()
     stamp = cache_dir / FINGERPRINT_FILE
     try:
         previous = stamp.read_text(encoding="utf-8").strip() or None
@@ -167,6 +180,9 @@ def refresh_pages_using_package(app, env, added, changed, removed):
     dropped = 0
     if (cache_dir / "global.db").is_file():
         dropped = _drop_cached_package_pages(cache_dir, mentions_package)
+    # Until this build succeeds, the stamp names no package: pages this build caches and then
+    # fails on must not be served to a later build of the old package (an edit reverted).
+    _write_stamp(cache_dir, UNFINISHED + current)
     stale = []
     for docname in sorted(env.found_docs - set(added) - set(changed)):
         page = _read_page(env, docname)
@@ -212,8 +228,21 @@ def _load_times(cache_dir) -> dict:
             and not isinstance(seconds, bool)}
 
 
+@_dataclass
+class _Broken:
+    """A run that broke outside the page's cells (the kernel did not start, or died)."""
+
+    reason: str
+    err = None
+
+
 def _execute_one(page, config, kernel_manager_class=None):
-    """Run one page in its own kernel, as myst-nb would; None if the run itself broke."""
+    """Run one page in its own kernel, as myst-nb would.
+
+    Returns jupyter-cache's result (whose ``err`` is set when a cell raised), or a
+    :class:`_Broken` naming the exception when the run itself broke; the page then runs
+    again, the ordinary way, while Sphinx reads it, and the build says so.
+    """
     from tempfile import TemporaryDirectory
 
     from jupyter_cache.executors.utils import single_nb_execution
@@ -226,8 +255,8 @@ def _execute_one(page, config, kernel_manager_class=None):
                                        allow_errors=config.execution_allow_errors,
                                        timeout=config.execution_timeout, meta_override=True,
                                        shutdown_kernel="immediate", **extra)
-    except Exception:  # a kernel that did not start, or died: myst-nb retries and reports it
-        return None
+    except Exception as exc:  # a kernel that did not start, or died: myst-nb retries and reports it
+        return _Broken(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
 
 
 def execute_pages_in_parallel(app, env, docnames):
@@ -341,6 +370,8 @@ class _Execution:
     order: list | None = None
     #: Executed notebooks waiting to be written beside the pages (see write_executed_notebook).
     executed: dict = _field(default_factory=dict)
+    #: Pages whose parallel run broke outside their cells, with the reason.
+    fallbacks: dict = _field(default_factory=dict)
 
 
 def wait_for_page(app, docname, source):
@@ -382,8 +413,14 @@ def _cache_run(execution, docname):
     page, future = execution.pending.pop(docname)
     result = future.result()
     logger = _logger()
-    if result is None or result.err is not None:
-        logger.info(f"[bookbuild] {page.docname}: execution failed; it runs again while read")
+    if isinstance(result, _Broken):
+        execution.fallbacks[page.docname] = result.reason
+        logger.info(f"[bookbuild] {page.docname}: the parallel run broke ({result.reason}); "
+                    f"myst-nb runs the page again in an ordinary kernel")
+        return
+    if result.err is not None:
+        logger.info(f"[bookbuild] {page.docname}: a cell raised {type(result.err).__name__}; "
+                    f"myst-nb runs the page again and reports the error")
         return
     stage = execution.cache.add_nb_to_project(str(page.path), read_data=page.read_fmt)
     execution.cache.cache_notebook_bundle(
@@ -402,9 +439,18 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 def _one_blas_thread_per_kernel():
     """Pages run one per core, so each kernel's BLAS gets one thread (unless the reader
     set these variables). Several kernels each starting a thread per core fight over the
-    cores: a 401x401 eigendecomposition took 0.45-1.8 s that way against 0.013 s."""
+    cores: a 401x401 eigendecomposition took 0.45-1.8 s that way against 0.013 s.
+    """
     for name in BLAS_THREAD_VARIABLES:
         _os.environ.setdefault(name, "1")
+
+
+def _one_hash_seed_for_all_kernels():
+    """Give every kernel, forked or ordinary, the hash seed 0 (unless the reader set
+    PYTHONHASHSEED). A forked kernel keeps its server's seed, so forked and ordinary
+    kernels agree on ``hash()`` and on the order of sets of strings only if they all
+    share one; a fixed seed also makes two builds agree."""
+    _os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
 def _configured_cache_folder(app):
@@ -463,6 +509,10 @@ def finish_execution(app, *args):
                                             encoding="utf-8")
     _logger().info(f"[bookbuild] executed and cached {execution.cached} of {execution.total} page(s) "
                    f"in {_time.perf_counter() - execution.start:.1f} s")
+    if execution.fallbacks:
+        reasons = sorted(set(execution.fallbacks.values()))
+        _logger().info(f"[bookbuild] the fast path broke for {len(execution.fallbacks)} page(s), which ran "
+                       f"again in ordinary kernels: {'; '.join(reasons)}")
 
 
 def _fork_kernels(app) -> bool:
@@ -471,7 +521,14 @@ def _fork_kernels(app) -> bool:
     env = _os.environ.get(FORK_ENV, "").strip().lower()
     if env in {"0", "false", "no", "off"}:
         return False
-    return bool(app.config.bookbuild_fork_kernels) and hasattr(_os, "fork")
+    # Linux only: macOS does not support fork without exec after its system frameworks
+    # are loaded (numpy's Accelerate), and Windows has no fork.
+    return bool(app.config.bookbuild_fork_kernels) and fork_supported(_sys.platform)
+
+
+def fork_supported(platform: str) -> bool:
+    """Whether kernels may be forked on ``platform`` (``sys.platform``)."""
+    return platform.startswith("linux")
 
 
 def record_package_fingerprint(app, exception):
@@ -480,8 +537,12 @@ def record_package_fingerprint(app, exception):
     cache_dir = _cache_folder(app.env)
     if exception is not None or fingerprint is None or cache_dir is None:
         return
+    _write_stamp(cache_dir, fingerprint)
+
+
+def _write_stamp(cache_dir, text):
     cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
+    (cache_dir / FINGERPRINT_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 def setup_fresh_builds(app):
@@ -497,6 +558,7 @@ def setup_fresh_builds(app):
     app.connect("build-finished", finish_execution)
     app.connect("build-finished", record_package_fingerprint)
     app.connect("env-updated", restore_executed_notebooks)
+    _one_hash_seed_for_all_kernels()
     start_server_early(app)  # needs the config values above; Sphinx is still starting
 
 

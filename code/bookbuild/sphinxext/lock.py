@@ -21,6 +21,20 @@ class BuildLocked(RuntimeError):
     """Another build holds the lock of this build folder."""
 
 
+class BuildFolderUnwritable(RuntimeError):
+    """The build folder, or the execution cache in it, cannot be written."""
+
+
+def check_writable(folder) -> None:
+    """Raise :class:`BuildFolderUnwritable` if ``folder`` exists but this process may not write
+    to it (a read-only ``_build`` or cache would otherwise fail a page, not the build)."""
+    folder = Path(folder)
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise BuildFolderUnwritable(
+            f"the build folder {folder} is not writable by this user; make it writable, remove it, "
+            f"or build elsewhere with `jupyter-book build --path-output <folder>`")
+
+
 def lock_path(app) -> Path:
     """The lock file of the build folder ``app`` writes into (``_build/.bookbuild.lock``)."""
     return Path(app.doctreedir).resolve().parent / LOCK_FILE
@@ -37,8 +51,14 @@ def acquire(path) -> int:
     import fcntl
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    check_writable(path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise BuildFolderUnwritable(
+            f"cannot create the lock file {path} ({error.strerror}); make the build folder writable, "
+            f"or build elsewhere with `jupyter-book build --path-output <folder>`") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -61,8 +81,13 @@ def _acquire_for_build(app):
     from sphinx.errors import ConfigError
 
     try:
-        app.bookbuild_lock = acquire(lock_path(app))
-    except BuildLocked as error:
+        path = lock_path(app)
+        app.bookbuild_lock = acquire(path)
+        check_writable(path.parent / ".jupyter_cache")
+    except (BuildLocked, BuildFolderUnwritable) as error:
+        fd, app.bookbuild_lock = getattr(app, "bookbuild_lock", None), None
+        if fd is not None:
+            release(fd)
         raise ConfigError(str(error)) from None
 
 

@@ -1,0 +1,99 @@
+"""gdflow.pep: certificates over function classes, and loud failure when the solver cannot give one."""
+
+import numpy as np
+import pytest
+
+from gdflow import pep
+from gdflow.pep import CertificateError, certify
+
+
+def test_one_step_of_descent_is_the_known_closed_form():
+    c = certify("gd", 1)
+    assert c.worst_case == pytest.approx(1 / 6, rel=1e-6)
+    assert c.primal == pytest.approx(c.worst_case, rel=pep.AGREEMENT)
+    assert c.status == "optimal" and c.solver and c.relative_gap <= pep.AGREEMENT
+    assert c.iterates.shape[0] == 2 and c.values.shape == (2,)
+    assert certify("gd", 1) is c  # cached
+
+
+def test_strongly_convex_distance_is_q_to_the_2n():
+    mu = 0.2
+    c = certify("gd", 3, criterion="distance", strong_convexity=mu)
+    assert c.worst_case == pytest.approx((1 - mu) ** 6, rel=1e-6)
+
+
+def test_low_rank_worst_case_of_descent_is_one_dimensional_and_huber_like():
+    c = certify("gd", 4, low_rank=True)
+    singular = np.linalg.svd(c.iterates, compute_uv=False)
+    assert singular[1] < 1e-3 * singular[0]  # the worst case lives on a line
+    steps = np.diff(np.linalg.norm(c.iterates, axis=1))
+    assert np.allclose(steps, steps[0], rtol=1e-3)  # equal steps: a constant gradient, the linear part of a Huber
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(method="newton", horizon=1), "method"),
+    (dict(method="gd", horizon=0), "horizon"),
+    (dict(method="gd", horizon=1, criterion="loss"), "criterion"),
+    (dict(method="gd", horizon=1, step=2.0), "step"),
+    (dict(method="gd", horizon=1, step=-1.0), "step"),
+    (dict(method="gd", horizon=1, strong_convexity=1.0), "strong_convexity"),
+    (dict(method="gd", horizon=1, smoothness=None), "smoothness"),
+    (dict(method="heavy_ball", horizon=1), "momentum"),
+    (dict(method="heavy_ball", horizon=1, momentum=1.0), "momentum"),
+    (dict(method="gd", horizon=1, momentum=0.5), "momentum"),
+    (dict(method="proximal", horizon=1, smoothness=None, strong_convexity=0.1), "strong_convexity"),
+])
+def test_bad_input_is_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        certify(**kwargs)
+
+
+class _FakeProb:
+    def __init__(self, status):
+        self.status = status
+
+
+def test_a_solver_that_never_answers_well_is_an_error_with_the_numbers(monkeypatch):
+    # every solver reports an inaccurate solution: no number comes back, the error names both tries
+    from PEPit import PEP
+
+    def fake_solve(self, **options):
+        self.wrapper = type("W", (), {"prob": _FakeProb("optimal_inaccurate"),
+                                      "objective": type("O", (), {"value": 0.2})(),
+                                      "solver_name": options["solver"]})()
+        return 0.25
+
+    monkeypatch.setattr(PEP, "solve", fake_solve)
+    pep._certify.cache_clear()
+    try:
+        with pytest.raises(CertificateError, match=r"CLARABEL: status 'optimal_inaccurate', dual 0.25.*\| SCS"):
+            certify("gd", 2)
+    finally:
+        pep._certify.cache_clear()
+
+
+def test_primal_and_dual_far_apart_is_an_error(monkeypatch):
+    from PEPit import PEP
+
+    def fake_solve(self, **options):
+        self.wrapper = type("W", (), {"prob": _FakeProb("optimal"),
+                                      "objective": type("O", (), {"value": 0.2})(),
+                                      "solver_name": options["solver"]})()
+        return 0.25
+
+    monkeypatch.setattr(PEP, "solve", fake_solve)
+    pep._certify.cache_clear()
+    try:
+        with pytest.raises(CertificateError, match=r"disagree.*dual 0.25, primal 0.2"):
+            certify("gd", 2)
+    finally:
+        pep._certify.cache_clear()
+
+
+def test_an_inaccurate_first_solver_falls_back_visibly():
+    # on this program Clarabel reports an inaccurate solution; SCS answers and the certificate says so
+    c = certify("gd", 3, criterion="f_gap", strong_convexity=0.1, step=2 / 1.1)
+    if c.solver == "CLARABEL":
+        pytest.skip("Clarabel answered this program accurately on this machine")
+    assert c.solver == "SCS" and "CLARABEL" in c.fallbacks[0]
+    assert c.worst_case == pytest.approx(0.5 * (0.9 / 1.1) ** 6, rel=1e-6)
