@@ -152,3 +152,8 @@ def test_huber_ode_solution_matches_its_closed_form():
     t, X, _ = nes.ode_rate_samples("huber")
     inside = (1.0 - delta * t**2 / 8) >= 2 * delta
     np.testing.assert_allclose(X[inside, 0], 1.0 - delta * t[inside] ** 2 / 8, atol=1e-8)
+
+
+def test_a18_holds_at_another_condition_number():
+    checks = claims.run("A18", condition_number=100.0, condition_numbers=(100.0,))
+    assert all(c.passed for c in checks), [c.describe() for c in checks]
