@@ -48,46 +48,37 @@ def test_bad_input_is_named(kwargs, match):
         certify(**kwargs)
 
 
-class _FakeProb:
-    def __init__(self, status):
-        self.status = status
+@pytest.fixture
+def fake_solver(monkeypatch):
+    """Replace PEPit's solve by one that reports ``status``, dual 0.25 and primal 0.2 (and clear
+    the certificate cache around the test)."""
+    from PEPit import PEP
+
+    def install(status):
+        def fake_solve(self, **options):
+            prob = type("P", (), {"status": status})()
+            self.wrapper = type("W", (), {"prob": prob, "objective": type("O", (), {"value": 0.2})(),
+                                          "solver_name": options["solver"]})()
+            return 0.25
+
+        monkeypatch.setattr(PEP, "solve", fake_solve)
+
+    pep._certify.cache_clear()
+    yield install
+    pep._certify.cache_clear()
 
 
-def test_a_solver_that_never_answers_well_is_an_error_with_the_numbers(monkeypatch):
+def test_a_solver_that_never_answers_well_is_an_error_with_the_numbers(fake_solver):
     # every solver reports an inaccurate solution: no number comes back, the error names both tries
-    from PEPit import PEP
-
-    def fake_solve(self, **options):
-        self.wrapper = type("W", (), {"prob": _FakeProb("optimal_inaccurate"),
-                                      "objective": type("O", (), {"value": 0.2})(),
-                                      "solver_name": options["solver"]})()
-        return 0.25
-
-    monkeypatch.setattr(PEP, "solve", fake_solve)
-    pep._certify.cache_clear()
-    try:
-        with pytest.raises(CertificateError, match=r"CLARABEL: status 'optimal_inaccurate', dual 0.25.*\| SCS"):
-            certify("gd", 2)
-    finally:
-        pep._certify.cache_clear()
+    fake_solver("optimal_inaccurate")
+    with pytest.raises(CertificateError, match=r"CLARABEL: status 'optimal_inaccurate', dual 0.25.*\| SCS"):
+        certify("gd", 2)
 
 
-def test_primal_and_dual_far_apart_is_an_error(monkeypatch):
-    from PEPit import PEP
-
-    def fake_solve(self, **options):
-        self.wrapper = type("W", (), {"prob": _FakeProb("optimal"),
-                                      "objective": type("O", (), {"value": 0.2})(),
-                                      "solver_name": options["solver"]})()
-        return 0.25
-
-    monkeypatch.setattr(PEP, "solve", fake_solve)
-    pep._certify.cache_clear()
-    try:
-        with pytest.raises(CertificateError, match=r"disagree.*dual 0.25, primal 0.2"):
-            certify("gd", 2)
-    finally:
-        pep._certify.cache_clear()
+def test_primal_and_dual_far_apart_is_an_error(fake_solver):
+    fake_solver("optimal")
+    with pytest.raises(CertificateError, match=r"disagree.*dual 0.25, primal 0.2"):
+        certify("gd", 2)
 
 
 def test_an_inaccurate_first_solver_falls_back_visibly():

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["write_synthetic_book", "synthetic_output"]
+__all__ = ["PAGE_HEADER", "write_synthetic_book", "synthetic_output"]
 
-_HEADER = """---
+#: The front matter of an executable MyST page (jupytext, Python 3 kernel).
+PAGE_HEADER = """---
 jupytext:
   text_representation:
     extension: .md
@@ -45,7 +46,7 @@ def write_synthetic_book(root, pages: int) -> list[str]:
     for k in range(1, int(pages) + 1):
         name = f"p{k:04d}"
         (folder / f"{name}.md").write_text(
-            _HEADER + f"\n# Synthetic page {k}\n\n```{{code-cell}} ipython3\nimport numpy as np\n\n"
+            PAGE_HEADER + f"\n# Synthetic page {k}\n\n```{{code-cell}} ipython3\nimport numpy as np\n\n"
             f"print(f\"synthetic page {k}: {{int(np.arange({k + 1}).sum())}}\")\n```\n", encoding="utf-8")
         names.append(f"book/synthetic/{name}")
     (root / "book" / "index.md").write_text(f"# A synthetic book\n\n{int(pages)} small executed pages.\n",

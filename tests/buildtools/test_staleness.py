@@ -14,21 +14,12 @@ import subprocess
 
 import pytest
 
+from bookbuild.synthetic import PAGE_HEADER
 from buildhelpers import BUILD_FLAGS, copy_tree, jupyter_book
 
 pytestmark = pytest.mark.book
 
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
+HEADER = PAGE_HEADER
 
 PROBE_PAGE = HEADER + """
 (chap-probe)=
