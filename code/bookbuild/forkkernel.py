@@ -213,8 +213,13 @@ def serve(address: str, ready_fd: int | None = None) -> None:
     SIGTERM or SIGINT, after killing the kernels still running.
     """
 
+    stopping: list[int] = []
+
     def stop(signum, frame):
-        raise SystemExit(0)
+        # A flag, not an exception: a signal that lands while Python runs an at-fork
+        # callback (logging registers one) would have its exception printed and ignored,
+        # and the server would run on with its kernels.
+        stopping.append(signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -236,7 +241,7 @@ def serve(address: str, ready_fd: int | None = None) -> None:
         os.write(ready_fd, b"ready\n")
         os.close(ready_fd)
     try:
-        _serve_loop(sel, listener, kernels, owners)
+        _serve_loop(sel, listener, kernels, owners, stopping)
     finally:
         for pid in list(kernels):
             _kill(pid)
@@ -247,10 +252,10 @@ def serve(address: str, ready_fd: int | None = None) -> None:
         listener.close()
 
 
-def _serve_loop(sel, listener, kernels, owners) -> None:
+def _serve_loop(sel, listener, kernels, owners, stopping=()) -> None:
     server = os.getpid()
     running = True
-    while running:
+    while running and not stopping:
         for key, _ in sel.select(timeout=0.05):
             if key.data == "stdin":
                 if not os.read(sys.stdin.fileno(), 4096):

@@ -146,3 +146,44 @@ def test_a_server_that_dies_at_start_is_reported(tmp_path):
     server.start()
     with pytest.raises(RuntimeError, match="exit status 3"):
         server.wait_ready(timeout=60)
+
+
+def test_a_signal_that_lands_during_a_fork_still_stops_the_server(tmp_path):
+    # Before: SIGINT arriving while the server ran logging's at-fork callback raised SystemExit
+    # there; Python printed and ignored it, and the server ran on with its kernels, so a build
+    # stopped with Ctrl-C waited out its page's timeout. A slow at-fork callback makes the
+    # window wide enough to hit every time.
+    import json
+    import socket
+    import subprocess
+
+    address, forking = str(tmp_path / "server.sock"), tmp_path / "forking"
+    code = ("import os, pathlib, sys, time\n"
+            "def slow():\n"
+            "    pathlib.Path(sys.argv[3]).write_text('yes')\n"
+            "    time.sleep(3)\n"
+            "os.register_at_fork(after_in_parent=slow)\n"
+            "from bookbuild.forkkernel import serve\n"
+            "serve(sys.argv[1], int(sys.argv[2]))\n")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([sys.executable, "-c", code, address, str(write_end), str(forking)],
+                              stdin=subprocess.PIPE, pass_fds=(write_end,))
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as ready:
+            assert ready.readline().strip() == b"ready"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(address)
+            request = {"argv": ["--version"], "cwd": str(tmp_path), "env": dict(os.environ)}
+            forkkernel._send(conn, json.dumps(request).encode())
+            deadline = time.monotonic() + 30
+            while not forking.exists():
+                assert time.monotonic() < deadline, "the server never forked"
+                time.sleep(0.01)
+            server.send_signal(signal.SIGINT)
+            assert server.wait(timeout=15) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        server.stdin.close()

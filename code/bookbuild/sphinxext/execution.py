@@ -329,6 +329,10 @@ def execute_pages_in_parallel(app, env, docnames):
     def run(page, after=()):
         wait(after)
         with slots:
+            if not threading.main_thread().is_alive():
+                # The build stopped (Ctrl-C, an error): Python waits for these threads as it
+                # exits, so a page still queued must not start a kernel now.
+                return _Broken("the build stopped before this page started")
             return _execute_one(page, config, kernel_manager())
 
     pool = ThreadPoolExecutor(max_workers=len(todo) + 1, thread_name_prefix="bookbuild-exec")
