@@ -385,6 +385,7 @@ class ForkServer:
         """Wait until the server listens; raise RuntimeError (and stop it) if it failed or
         did not report within ``timeout`` seconds."""
         import select
+        import subprocess
 
         if self.process is None:
             raise RuntimeError("the kernel fork server is not running")
@@ -393,6 +394,13 @@ class ForkServer:
             line = self._ready_pipe.readline() if readable else b""
             if line.strip() != b"ready":
                 status = self.process.poll()
+                if readable and status is None:  # the pipe closed: the server is exiting
+                    try:
+                        status = self.process.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        pass
+                if not readable:  # stuck (in its imports): it has no kernels yet, stop it now
+                    self.process.kill()
                 self.close()
                 if not readable:
                     raise RuntimeError(f"the kernel fork server did not start within {timeout:g} s")
