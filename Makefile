@@ -23,11 +23,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# axe-core (pinned in package.json and package-lock.json) for the accessibility tests; the
+# browser tests inject it into the pages. Without npm those tests are skipped (not in CI).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility tests will be skipped (.ci/install-system-packages.sh installs it)"; fi
+
 build html: setup
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html in a browser."
 
-test: setup
+test: setup $(AXE)
 	$(BIN)/python -m pytest
 
 pdf: setup

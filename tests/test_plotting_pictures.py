@@ -222,6 +222,8 @@ def test_offline_player_replaces_icons_and_rejects_unknown_ones():
     assert "http" not in out and "&#9654;" in out
     with pytest.raises(ValueError, match="unknown player button"):
         plotting.offline_player('<i class="fa fa-rocket"></i>')
+    slider = '<input id="_anim_slider0123456789abcdef0123456789abcdef" type="range" class="anim-slider">'
+    assert 'type="range" aria-label="Animation frame"' in plotting.offline_player(slider)
 
 
 @pytest.mark.book

@@ -2,8 +2,10 @@
 
 Every HTML page of the site is loaded from a local HTTP server and checked: no console
 error, no request to any other host, every formula typeset, statement and proof boxes
-visible, every image loaded, every internal link and anchor resolving. The search page
-and the dark theme are checked too. Screenshots go to ``test-artifacts/``.
+visible, every image loaded, every internal link and anchor resolving, and no
+accessibility violation that axe-core (installed from npm by ``make setup``, injected
+into the page, never fetched by it) rates critical or serious, in the light and the dark
+theme. The search page is checked too. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PDF_NAME = "book.pdf"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core findings that fail a page: every critical or serious one, and two lesser rules
+#: the book keeps at zero too (content outside landmarks; table headers without text).
+AXE_IMPACTS = {"critical", "serious"}
+AXE_ALSO = {"region", "empty-table-header"}
 
 
 # --- serving the site ---------------------------------------------------------------------
@@ -63,6 +70,31 @@ def browser(system_tool):
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    """The text of axe-core's script (pinned in package.json, installed by ``npm ci``)."""
+    if not AXE.is_file():
+        message = f"axe-core is not installed ({AXE.relative_to(ROOT)} missing: run `make setup`)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so this must not be skipped: {message}")
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+AXE_JS = r"""async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                      first: v.nodes[0].target.join(' ')}));
+}"""
+
+
+def axe_failures(page, source: str) -> list[dict]:
+    """axe-core's findings on the loaded ``page`` that fail it (see :data:`AXE_IMPACTS`)."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(content=source)
+    return [v for v in page.evaluate(AXE_JS) if v["impact"] in AXE_IMPACTS or v["id"] in AXE_ALSO]
 
 
 class Visit:
@@ -245,7 +277,7 @@ def luminance(r: float, g: float, b: float) -> float:
 # --- tests ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def report(site, server, browser):
+def report(site, server, browser, axe_source):
     """Visit every page once in the light theme and collect what each check needs."""
     results = {}
     visit = Visit(browser, server)
@@ -255,7 +287,7 @@ def report(site, server, browser):
             results[path] = {
                 "errors": list(visit.errors), "foreign": list(visit.foreign),
                 "math": page.evaluate(RAW_MATH_JS), "boxes": page.evaluate(BOXES_JS),
-                "images": page.evaluate(IMAGES_JS),
+                "images": page.evaluate(IMAGES_JS), "axe": axe_failures(page, axe_source),
                 "weight": page.evaluate("() => document.querySelectorAll("
                                         "'mjx-container, div.admonition, main img').length"),
             }
@@ -280,6 +312,42 @@ def test_no_console_errors(report):
 def test_no_request_leaves_the_local_server(report):
     failing = {p: r["foreign"] for p, r in report.items() if r["foreign"]}
     assert not failing, failing
+
+
+def test_no_accessibility_violation_in_the_light_theme(report):
+    failing = {p: r["axe"] for p, r in report.items() if r["axe"]}
+    assert not failing, failing
+
+
+def test_no_accessibility_violation_in_the_dark_theme(site, browser, server, axe_source):
+    visit = Visit(browser, server, dark=True)
+    failing = {}
+    try:
+        for path in site_pages(site):
+            page = visit.open(path, redirect=meta_refresh(site / path))
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            found = axe_failures(page, axe_source)
+            if found:
+                failing[path] = found
+    finally:
+        visit.close()
+    assert not failing, failing
+
+
+def test_the_accessibility_check_fails_on_known_violations(browser, axe_source):
+    # An unnamed slider (critical), grey text on white (serious), text outside any landmark
+    # (region) and an empty table header: each must be reported.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content('<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+                         '<input type="range"><p style="color:#bbb">faint</p>'
+                         '<table><tr><th></th><th>a</th></tr><tr><td>1</td><td>2</td></tr></table>'
+                         '</main><p>outside</p></body></html>')
+        found = {v["id"] for v in axe_failures(page, axe_source)}
+    finally:
+        context.close()
+    assert {"label", "color-contrast", "region", "empty-table-header"} <= found, found
 
 
 def test_every_formula_is_typeset(site, report):

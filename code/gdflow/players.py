@@ -26,7 +26,8 @@ def offline_player(html: str) -> str:
 
     The stylesheet link is dropped and each button's icon becomes a short text
     label, so the page makes no outside request and the buttons stay readable.
-    The buttons keep their ``aria-label`` for screen readers. The player's random
+    The buttons keep their ``aria-label`` for screen readers, and the frame slider gets
+    one. The player's random
     id becomes one derived from its content (:func:`stable_player_ids`).
     """
     import re
@@ -39,7 +40,11 @@ def offline_player(html: str) -> str:
             raise ValueError(f"unknown player button icon {key!r}")
         return f'<span class="gdflow-player-button">{_PLAYER_BUTTONS[key]}</span>'
 
-    return stable_player_ids(re.sub(r'<i class="(fa [^"]*)"></i>', label, html))
+    html = re.sub(r'<i class="(fa [^"]*)"></i>', label, html)
+    # The frame slider gets a name (matplotlib's has none, so screen readers announce
+    # an unnamed slider).
+    html = re.sub(r'(<input id="_anim_slider[0-9a-f]+" type="range")', r'\1 aria-label="Animation frame"', html)
+    return stable_player_ids(html)
 
 
 class AnimationWithFallback:

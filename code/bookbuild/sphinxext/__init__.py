@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in six parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in seven parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -7,12 +7,13 @@
 - :mod:`.delivery` -- the PDF laid out as a book, and a link to it from every page;
 - :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter;
 - :mod:`.lock` -- one build at a time per build folder;
-- :mod:`.reader` -- words instead of emoji glyphs that need an emoji font.
+- :mod:`.reader` -- words instead of emoji glyphs that need an emoji font;
+- :mod:`.access` -- accessibility fixes to the theme's and docutils' markup.
 """
 
 from __future__ import annotations
 
-from . import delivery, execution, lock, mathjax, numbers, reader
+from . import access, delivery, execution, lock, mathjax, numbers, reader
 
 
 def setup(app):
@@ -23,4 +24,5 @@ def setup(app):
     delivery.setup_delivery(app)
     numbers.setup_numbers(app)
     reader.setup_reader(app)
+    access.setup_access(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
