@@ -1,5 +1,6 @@
-"""Claims certified over function classes (P01-P05): pass with defaults, fail when violated."""
+"""Claims certified over function classes (P01-P13): pass with defaults, fail when violated."""
 
+import numpy as np
 import pytest
 
 from gdflow import claims
@@ -80,3 +81,31 @@ def test_nesterov_strongly_convex_bound_fails_when_shrunk_below_the_worst_case()
 def test_more_certificates_hold_with_defaults(claim_id):
     checks = claims.run(claim_id)
     assert all(c.passed for c in checks), [c.describe() for c in checks]
+
+
+@pytest.mark.parametrize("claim_id", ["P10", "P11", "P12", "P13"])
+def test_gradient_descent_certificates_hold_with_defaults(claim_id):
+    checks = claims.run(claim_id)
+    assert all(c.passed for c in checks), [c.describe() for c in checks]
+
+
+def test_a_sufficient_decrease_five_percent_larger_fails_and_a_smaller_one_is_not_tight():
+    assert _verdicts("P10", coefficient_factor=1.05) == [False, True]
+    assert _verdicts("P10", coefficient_factor=0.95) == [True, False]
+
+
+@pytest.mark.parametrize("claim_id", ["P11", "P12", "P13"])
+def test_gradient_descent_bounds_five_percent_off_fail(claim_id):
+    assert _verdicts(claim_id, bound_factor=0.95)[0] is False
+    assert _verdicts(claim_id, bound_factor=1.05)[1] is False
+
+
+def test_the_gradient_norm_worst_case_is_attained_by_a_huber_function():
+    # Huber with delta = R/(N+1): N steps of length delta end at the kink, where |f'| = L delta
+    from gdflow.descent import gradient_descent
+    from gdflow.problems import Huber
+
+    for n in (1, 4, 10):
+        run = gradient_descent(Huber(1.0 / (n + 1), 1.0, 1), [1.0], 1.0, n)
+        grad = np.asarray(Huber(1.0 / (n + 1), 1.0, 1).gradient(run.points[-1]))
+        assert float(grad @ grad) == pytest.approx(1.0 / (n + 1) ** 2, rel=1e-12)

@@ -42,6 +42,12 @@ def test_low_rank_worst_case_of_descent_is_one_dimensional_and_huber_like():
     (dict(method="heavy_ball", horizon=1, momentum=1.0), "momentum"),
     (dict(method="gd", horizon=1, momentum=0.5), "momentum"),
     (dict(method="proximal", horizon=1, smoothness=None, strong_convexity=0.1), "strong_convexity"),
+    (dict(method="gd", horizon=1, function_class="lipschitz"), "function_class"),
+    (dict(method="gd", horizon=1, initial="value"), "initial"),
+    (dict(method="gd", horizon=1, function_class="smooth", strong_convexity=0.1), "'smooth'"),
+    (dict(method="nesterov", horizon=1, function_class="smooth", criterion="change"), "'smooth'"),
+    (dict(method="gd", horizon=1, function_class="smooth"), "needs a minimiser"),
+    (dict(method="proximal", horizon=1, smoothness=None, function_class="quadratic"), "gradient method"),
 ])
 def test_bad_input_is_named(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -33,7 +33,8 @@ import numpy as np
 
 from ._validation import count, nonnegative_number, positive_number
 
-__all__ = ["Certificate", "CertificateError", "certify", "METHODS", "CRITERIA", "AGREEMENT"]
+__all__ = ["Certificate", "CertificateError", "certify", "METHODS", "CRITERIA", "CLASSES", "INITIAL",
+           "AGREEMENT"]
 
 #: Methods :func:`certify` knows, with the parameters each takes.
 METHODS = {
@@ -43,8 +44,15 @@ METHODS = {
     "nesterov_constant": "the same with a constant momentum",
     "heavy_ball": "x_{k+1} = x_k - (step/L) grad f(x_k) + momentum (x_k - x_{k-1}), x_{-1} = x_0",
 }
-#: Criteria :func:`certify` knows.
-CRITERIA = ("f_gap", "distance", "grad_norm_sq")
+#: Criteria :func:`certify` knows: f(x_N) - f*, ||x_N - x*||^2, ||grad f(x_N)||^2, and the
+#: change f(x_N) - f(x_0) (negative: a decrease).
+CRITERIA = ("f_gap", "distance", "grad_norm_sq", "change")
+#: Function classes :func:`certify` knows (all L-smooth): convex (mu-strongly when mu > 0);
+#: possibly nonconvex ("smooth": the class of the descent lemma); convex quadratics.
+CLASSES = ("convex", "smooth", "quadratic")
+#: Normalisations of the start: ||x_0 - x*||^2 <= 1; f(x_0) - f* + (mu/2)||x_0 - x*||^2 <= 1;
+#: ||grad f(x_0)||^2 = 1.
+INITIAL = ("distance", "energy", "gradient")
 #: Solvers tried in turn (through cvxpy): Clarabel, an interior-point method, first; SCS at a
 #: tight tolerance when Clarabel reports an inaccurate solution (it does on a few of these
 #: programs). The certificate records which one answered and why the others did not.
@@ -84,6 +92,8 @@ class Certificate:
         matrix's range (r its numerical rank).
     values : ndarray, shape (horizon + 1,)
         f(x_k) - f* along the worst-case iterates.
+    function_class, initial : str
+        The class and the normalisation of the start (see :func:`certify`).
     fallbacks : tuple of str
         The solvers tried first that returned no trustworthy answer, with their status.
     """
@@ -103,6 +113,9 @@ class Certificate:
     values: np.ndarray
     #: Earlier solver attempts that gave no trustworthy answer (empty when the first did).
     fallbacks: tuple = ()
+    #: The class (:data:`CLASSES`) and the normalisation of the start (:data:`INITIAL`).
+    function_class: str = "convex"
+    initial: str = "distance"
 
     @property
     def relative_gap(self) -> float:
@@ -112,7 +125,7 @@ class Certificate:
 
 def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: float | None = 1.0,
             strong_convexity: float = 0.0, step: float = 1.0, momentum: float | None = None,
-            low_rank: bool = False, initial: str = "distance") -> Certificate:
+            low_rank: bool = False, initial: str = "distance", function_class: str = "convex") -> Certificate:
     """Solve the performance-estimation problem of ``method`` over the class (L, mu).
 
     Parameters
@@ -138,7 +151,11 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     initial : str
         The normalisation of the start: ``"distance"`` (||x_0 - x*||^2 <= 1) or
         ``"energy"`` (f(x_0) - f* + (mu/2) ||x_0 - x*||^2 <= 1, the quantity of Nesterov's
-        strongly convex bound).
+        strongly convex bound) or ``"gradient"`` (||grad f(x_0)||^2 = 1).
+    function_class : str
+        One of :data:`CLASSES`: ``"convex"`` (L-smooth, mu-strongly convex), ``"smooth"``
+        (L-smooth, possibly nonconvex; mu must be 0, gradient descent only) or
+        ``"quadratic"`` (convex quadratics with curvatures in [mu, L]).
 
     Returns
     -------
@@ -156,9 +173,17 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {list(CRITERIA)}; got {criterion!r}")
     horizon = count(horizon, "horizon", minimum=1)
-    if initial not in ("distance", "energy"):
-        raise ValueError(f"initial must be 'distance' or 'energy'; got {initial!r}")
+    if initial not in INITIAL:
+        raise ValueError(f"initial must be one of {list(INITIAL)}; got {initial!r}")
+    if function_class not in CLASSES:
+        raise ValueError(f"function_class must be one of {list(CLASSES)}; got {function_class!r}")
     mu = nonnegative_number(strong_convexity, "strong_convexity")
+    if function_class != "convex" and (smoothness is None or method == "proximal"):
+        raise ValueError(f"function_class {function_class!r} needs a smoothness and a gradient method")
+    if function_class == "smooth" and (mu or method != "gd"):
+        raise ValueError("function_class 'smooth' (possibly nonconvex) takes gradient descent and mu = 0 only")
+    if function_class == "smooth" and criterion in ("f_gap", "distance"):
+        raise ValueError(f"criterion {criterion!r} needs a minimiser; for 'smooth' use 'change' or 'grad_norm_sq'")
     if smoothness is None:
         if method != "proximal":
             raise ValueError(f"smoothness None (nonsmooth convex functions) only suits 'proximal'; got {method!r}")
@@ -182,27 +207,37 @@ def certify(method: str, horizon: int, *, criterion: str = "f_gap", smoothness: 
     elif momentum is not None:
         raise ValueError(f"method {method!r} takes no momentum")
     return _certify(method, horizon, criterion, L, mu, step, None if momentum is None else float(momentum),
-                    bool(low_rank), initial)
+                    bool(low_rank), initial, function_class)
 
 
 @lru_cache(maxsize=256)
-def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank, initial="distance"):
+def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank, initial="distance",
+             function_class="convex"):
     from PEPit import PEP
-    from PEPit.functions import ConvexFunction, SmoothStronglyConvexFunction
+    from PEPit.functions import (ConvexFunction, SmoothFunction, SmoothStronglyConvexFunction,
+                                 SmoothStronglyConvexQuadraticFunction)
     from PEPit.primitive_steps import proximal_step
 
     problem = PEP()
     if L is None:
         f = problem.declare_function(ConvexFunction)
+    elif function_class == "smooth":
+        f = problem.declare_function(SmoothFunction, L=L)
+    elif function_class == "quadratic":
+        f = problem.declare_function(SmoothStronglyConvexQuadraticFunction, L=L, mu=mu)
     else:
         f = problem.declare_function(SmoothStronglyConvexFunction, L=L, mu=mu)
     xs = f.stationary_point()
     fs = f(xs)
     x0 = problem.set_initial_point()
+    f0 = f(x0)
     if initial == "distance":
         problem.set_initial_condition((x0 - xs) ** 2 <= 1)
+    elif initial == "energy":
+        problem.set_initial_condition(f0 - fs + mu / 2 * (x0 - xs) ** 2 <= 1)
     else:
-        problem.set_initial_condition(f(x0) - fs + mu / 2 * (x0 - xs) ** 2 <= 1)
+        problem.set_initial_condition(f.gradient(x0) ** 2 == 1)  # "<= 1" would let the
+        # change f(x_N) - f(x_0) be 0 at a stationary start; the other criteria scale alike
     points, x, previous = [x0], x0, x0
     gaps = [f(x0) - fs]  # f at each iterate, declared before the solve so that it can be read after
     gamma = step if method == "proximal" else step / L
@@ -224,6 +259,8 @@ def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank, initia
         problem.set_performance_metric(f(x) - fs)
     elif criterion == "distance":
         problem.set_performance_metric((x - xs) ** 2)
+    elif criterion == "change":
+        problem.set_performance_metric(f(x) - f0)
     else:
         problem.set_performance_metric(f.gradient(x) ** 2)
     attempts = []
@@ -259,4 +296,4 @@ def _certify(method, horizon, criterion, L, mu, step, momentum, low_rank, initia
     iterates.setflags(write=False)
     values.setflags(write=False)
     return Certificate(method, criterion, horizon, L, mu, step, momentum, dual, primal, solver, status,
-                       iterates, values, tuple(attempts))
+                       iterates, values, tuple(attempts), function_class, initial)

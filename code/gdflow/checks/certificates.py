@@ -1,4 +1,4 @@
-"""Certificates over whole function classes by performance estimation (claims P01-P09).
+"""Certificates over whole function classes by performance estimation (claims P01-P13).
 
 Each check solves the performance-estimation problem of a method (:mod:`gdflow.pep`)
 for several horizons and compares the certified worst case with the book's bound:
@@ -20,7 +20,8 @@ from ..pep import AGREEMENT, certify
 __all__ = ["TOL", "GD_HORIZONS", "PROX_HORIZONS", "SC_HORIZONS", "NESTEROV_HORIZONS", "SC_MU",
            "HEAVY_BALL_KAPPA", "HEAVY_BALL_HORIZONS", "gd_worst_cases", "proximal_worst_cases",
            "strongly_convex_worst_cases", "nesterov_worst_cases", "heavy_ball_worst_cases",
-           "heavy_ball_quadratic_worst"]
+           "heavy_ball_quadratic_worst", "gradient_norm_worst_cases", "worst_quadratic_gap",
+           "QUADRATIC_HORIZONS"]
 
 #: Relative tolerance of every comparison with a bound: a certificate is accepted only when
 #: primal and dual values agree to :data:`gdflow.pep.AGREEMENT` (1e-6), so the certified
@@ -267,3 +268,86 @@ def check_nesterov_strongly_convex_certificate(*, condition_number: float = 10.0
         at_most("P09", f"certified worst case / bound at N = {horizons[-1]} (the bound is loose)",
                 float(ratios[-1]), 0.5, 0.0, "measured about 0.30; the bound's rate 1 − 1/√κ is slower than "
                 "the method's worst case on this class")]
+
+
+def _ratio_checks(cid, name, ratios, tight: bool, tol: float, why_valid: str = _VALID,
+                  why_tight: str = _TIGHT):
+    """:func:`_valid_and_tight` with a tolerance of its own."""
+    checks = [at_most(cid, f"max over N of certified worst case / bound, {name}", float(np.max(ratios)),
+                      1.0, tol, why_valid)]
+    if tight:
+        checks.append(at_least(cid, f"min over N of certified worst case / bound, {name} (tight)",
+                               float(np.min(ratios)), 1.0, tol, why_tight))
+    return checks
+
+
+@claim("P10", label="lem-sufficient-decrease", evidence="certificate",
+       statement="Over all L-smooth f, convex or not, one step η has worst change f(θ⁺) − f(θ) exactly "
+                 "−η(1 − Lη/2)‖∇f(θ)‖², ηL ∈ {0.5, 1, 1.5, 1.9}")
+def check_sufficient_decrease_certificate(*, steps=(0.5, 1.0, 1.5, 1.9), coefficient_factor: float = 1.0):
+    """The certified smallest decrease of one step, with ‖∇f(θ)‖ = 1 and L = 1, against η(1 − Lη/2).
+
+    The ratio (guaranteed decrease) / (claimed coefficient) must be at least 1 (the lemma is
+    valid) and at most 1 (no larger coefficient holds). ``coefficient_factor`` 1.05 claims a
+    decrease 5 % larger, which must fail validity; 0.95 a smaller one, which must fail tightness.
+    """
+    ratios = np.array([-certify("gd", 1, criterion="change", initial="gradient", function_class="smooth",
+                                step=h).worst_case / (coefficient_factor * h * (1.0 - h / 2.0)) for h in steps])
+    name = f"ηL = {', '.join(f'{h:g}' for h in steps)}"
+    return [at_most("P10", f"max over η of claimed coefficient / certified smallest decrease, {name}",
+                    float(np.max(1.0 / ratios)), 1.0, TOL, _VALID),
+            at_least("P10", f"min over η of claimed coefficient / certified smallest decrease, {name} (tight)",
+                     float(np.min(1.0 / ratios)), 1.0, TOL, _TIGHT)]
+
+
+@claim("P11", label="lem-convex-smooth-inequality", evidence="certificate",
+       statement="Over all L-smooth convex f, gradient descent with η = 1/L never increases ‖∇f‖, and "
+                 "‖∇f(θ_N)‖ = ‖∇f(θ₀)‖ is possible: worst ‖∇f(θ_N)‖²/‖∇f(θ₀)‖² = 1, N = 1…5")
+def check_gradient_norm_monotone_certificate(*, horizons=(1, 2, 3, 4, 5), bound_factor: float = 1.0):
+    """The certified worst ‖∇f(θ_N)‖² with ‖∇f(θ₀)‖ = 1 against 1 (valid and tight)."""
+    ratios = np.array([certify("gd", n, criterion="grad_norm_sq", initial="gradient").worst_case / bound_factor
+                       for n in horizons])
+    return _valid_and_tight("P11", f"η = 1/L, N = {horizons[0]}…{horizons[-1]}", ratios, tight=True)
+
+
+def gradient_norm_worst_cases(horizons=GD_HORIZONS) -> np.ndarray:
+    """Certified worst ‖∇f(θ_N)‖² of gradient descent (η = 1/L) on L-smooth convex f, L = R = 1."""
+    return np.array([certify("gd", n, criterion="grad_norm_sq").worst_case for n in horizons])
+
+
+@claim("P12", label="rem-gd-gradient-norm", evidence="certificate",
+       statement="Over all L-smooth convex f, gradient descent with η = 1/L has worst ‖∇f(θ_N)‖² exactly "
+                 "L²R²/(N+1)² for N = 1…10 (attained by a Huber function), below the proved L²R²/(N(N+1))")
+def check_gradient_norm_certificate(*, horizons=GD_HORIZONS, bound_factor: float = 1.0):
+    """The certified worst ‖∇f(θ_N)‖² against 1/(N+1)² (valid and tight) and 1/(N(N+1)) (valid)."""
+    n = np.asarray(horizons, dtype=float)
+    worst = gradient_norm_worst_cases(horizons)
+    checks = _valid_and_tight("P12", f"L²R²/(N+1)², N = {horizons[0]}…{horizons[-1]}",
+                              worst / (bound_factor / (n + 1.0) ** 2), tight=True)
+    checks.append(at_most("P12", "max over N of certified worst case / the proved L²R²/(N(N+1))",
+                          float(np.max(worst * n * (n + 1.0))), 1.0, TOL, _VALID))
+    return checks
+
+
+def worst_quadratic_gap(horizon: int) -> float:
+    """(1/(4N+2)) (1 − 1/(2N+1))^{2N}: the worst f(θ_N) − f* over convex quadratics, L = R = 1."""
+    return (1.0 - 1.0 / (2 * horizon + 1)) ** (2 * horizon) / (4.0 * horizon + 2.0)
+
+
+QUADRATIC_HORIZONS = (1, 2, 3, 4, 5)
+
+
+@claim("P13", label="thm-gd-convex-rate", evidence="certificate",
+       statement="Over all convex quadratics with curvatures in [0, L], gradient descent with η = 1/L has worst "
+                 "case exactly LR²(1 − 1/(2N+1))^{2N}/(4N+2), N = 1…5")
+def check_worst_quadratic_certificate(*, horizons=QUADRATIC_HORIZONS, bound_factor: float = 1.0):
+    """The certified worst case over quadratics against the formula of part 4 (valid and tight)."""
+    bounds = np.array([bound_factor * worst_quadratic_gap(n) for n in horizons])
+    worst = np.array([certify("gd", n, function_class="quadratic").worst_case for n in horizons])
+    # A certificate is accepted when primal and dual agree to AGREEMENT in absolute terms for
+    # values below 1, so the relative accuracy of a worst case w is AGREEMENT / w.
+    tol = AGREEMENT / float(np.min(bounds / bound_factor))
+    why = (f"primal and dual agree to {AGREEMENT:g} absolute, that is {tol:.1e} relative to the smallest "
+           "worst case; a bound 5 % off fails by far")
+    return _ratio_checks("P13", f"N = {horizons[0]}…{horizons[-1]}", worst / bounds, tight=True, tol=tol,
+                         why_valid=why, why_tight=why)
