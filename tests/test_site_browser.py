@@ -350,6 +350,65 @@ def test_the_accessibility_check_fails_on_known_violations(browser, axe_source):
     assert {"label", "color-contrast", "region", "empty-table-header"} <= found, found
 
 
+EQUATIONS_JS = r"""() => {
+  const found = [];
+  for (const div of document.querySelectorAll('div.math')) {
+    const math = div.querySelector('mjx-container');
+    if (!math) continue;
+    const box = math.getBoundingClientRect(), number = div.querySelector('.eqno');
+    const n = number && number.getBoundingClientRect();
+    found.push({tex: div.textContent.replace(/\s+/g, ' ').trim().slice(0, 60),
+                overflows: math.scrollWidth > math.clientWidth + 1,
+                scrolls: ['auto', 'scroll'].includes(getComputedStyle(math).overflowX),
+                hitsNumber: !!n && box.right > n.left + 1 && box.left < n.right - 1
+                            && box.top < n.bottom && box.bottom > n.top});
+  }
+  return found;
+}"""
+
+
+def equation_layout(browser, server, site, width, *, style=None) -> dict:
+    """Per page, the display equations that overflow or overlap their number at ``width`` px."""
+    visit = Visit(browser, server)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    try:
+        for path in site_pages(site):
+            if 'class="math notranslate nohighlight"' not in (site / path).read_text(encoding="utf-8"):
+                continue
+            page = visit.open(path, redirect=meta_refresh(site / path))
+            if style:
+                page.add_style_tag(content=style)
+            found[path] = page.evaluate(EQUATIONS_JS)
+    finally:
+        visit.close()
+    return found
+
+
+@pytest.mark.parametrize("width", [1400, 1024])
+def test_display_equations_fit_on_wide_screens(browser, server, site, width):
+    layout = equation_layout(browser, server, site, width)
+    assert sum(map(len, layout.values())) > 100, "the book's display equations were not found"
+    failing = {p: [e for e in eqs if e["overflows"] or e["hitsNumber"]] for p, eqs in layout.items()}
+    failing = {p: eqs for p, eqs in failing.items() if eqs}
+    assert not failing, failing
+
+
+def test_display_equations_on_a_phone_scroll_and_never_cover_their_number(browser, server, site):
+    layout = equation_layout(browser, server, site, 390)
+    failing = {p: [e for e in eqs if e["hitsNumber"] or (e["overflows"] and not e["scrolls"])]
+               for p, eqs in layout.items()}
+    failing = {p: eqs for p, eqs in failing.items() if eqs}
+    assert not failing, failing
+
+
+def test_the_equation_check_sees_an_equation_that_does_not_fit(browser, server, site):
+    # Squeezing the column makes equations overflow; the check must report them.
+    layout = equation_layout(browser, server, site, 1400,
+                             style="div.math { width: 120px !important; }")
+    assert sum(e["overflows"] for eqs in layout.values() for e in eqs) > 50
+
+
 def test_every_formula_is_typeset(site, report):
     failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
     assert not failing, failing

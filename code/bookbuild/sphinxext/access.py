@@ -7,8 +7,9 @@
   are named by their visible text, not by a fixed aria-label that differs from it;
 - citation entries are list items of the citation list, as ARIA requires of a
   ``role="list"`` (docutils marks them ``doc-biblioentry``, a role axe does not accept there);
-- links keep a 4.5:1 contrast inside the tinted statement boxes, and the index tables
-  stay legible in the dark theme (a style sheet).
+- links keep a 4.5:1 contrast inside the tinted statement boxes, the index tables stay
+  legible in the dark theme, and a display equation too wide for a phone shows a
+  scrollbar (the style sheet ``static/bookbuild.css``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STYLE_SHEET = "bookbuild-access.css"
+STYLE_SHEET = "bookbuild.css"
 
 
 def _add_paths(app, config):
