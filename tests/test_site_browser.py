@@ -409,6 +409,45 @@ def test_the_equation_check_sees_an_equation_that_does_not_fit(browser, server, 
     assert sum(e["overflows"] for eqs in layout.values() for e in eqs) > 50
 
 
+TABLES_JS = r"""() => [...document.querySelectorAll('main table')].flatMap(table => {
+  const frame = (table.closest('.pst-scrollable-table-container') || table.parentElement).getBoundingClientRect();
+  const row = table.rows[0];
+  if (!row) return [];
+  return [...row.cells].filter(c => c.getBoundingClientRect().right > frame.right + 1)
+                       .map(c => c.textContent.trim().slice(0, 40));
+})"""
+
+
+def hidden_table_columns(browser, server, site, width, *, style=None) -> dict:
+    """Per page, the table columns that lie beyond the visible width at ``width`` px."""
+    visit = Visit(browser, server)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    try:
+        for path in site_pages(site):
+            if "<table" not in (site / path).read_text(encoding="utf-8"):
+                continue
+            page = visit.open(path, redirect=meta_refresh(site / path))
+            if style:
+                page.add_style_tag(content=style)
+            hidden = page.evaluate(TABLES_JS)
+            if hidden:
+                found[path] = hidden
+    finally:
+        visit.close()
+    return found
+
+
+def test_every_table_column_is_visible_at_1024_px(browser, server, site):
+    hidden = hidden_table_columns(browser, server, site, 1024)
+    assert not hidden, hidden
+
+
+def test_the_table_check_sees_a_column_out_of_view(browser, server, site):
+    hidden = hidden_table_columns(browser, server, site, 1024, style="main table { min-width: 3000px; }")
+    assert "book/claims-ledger.html" in hidden
+
+
 def test_every_formula_is_typeset(site, report):
     failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
     assert not failing, failing

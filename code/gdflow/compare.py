@@ -96,7 +96,8 @@ METHODS: tuple[MethodSpec, ...] = (
                r"$\theta_{k+1} = \theta_k - \eta\nabla f(\theta_k)$", r"$\dot\theta = -\nabla f(\theta)$",
                r"$\eta < 2/L$", lambda L, mu: (L - mu) / (L + mu), _gd(lambda L, mu: 2.0 / (L + mu))),
     MethodSpec("Heavy ball, Polyak's tuning", "chap-momentum",
-               r"$\theta_{k+1} = \theta_k - \alpha\nabla f(\theta_k) + \beta(\theta_k - \theta_{k-1})$",
+               # two formulas, so that a narrow table column may wrap between them
+               r"$\theta_{k+1} = \theta_k - \alpha\nabla f(\theta_k)$ $+\, \beta(\theta_k - \theta_{k-1})$",
                r"$\ddot\theta + \gamma\dot\theta + \nabla f(\theta) = 0$",
                r"$\alpha L < 2(1 + \beta)$", _root_rate, _heavy_ball),
     MethodSpec("Nesterov, step 1/L", "chap-nesterov",
