@@ -448,6 +448,45 @@ def test_the_table_check_sees_a_column_out_of_view(browser, server, site):
     assert "book/claims-ledger.html" in hidden
 
 
+EXPLORER_LINE_JS = r"""() => [...document.querySelectorAll('.bookbuild-explorer svg text')]
+  .map(t => t.textContent).filter(t => t.startsWith('ηL = '))"""
+
+
+def test_the_step_size_explorer_follows_its_slider(browser, server, site):
+    """Keyboard and mouse move the slider; the line on screen is the package's for that step."""
+    from gdflow import explorers
+
+    grid = explorers.bowl_step_size_grid()
+    visit = Visit(browser, server)
+    try:
+        page = visit.open("book/bridge.html")
+        page.wait_for_selector(".bookbuild-explorer input[type=range]")
+        slider = page.locator(".bookbuild-explorer input[type=range]")
+        assert slider.get_attribute("name") == "etaL"
+        assert "step size" in slider.locator("xpath=..").inner_text()  # the slider has its label
+        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(1.0)]
+        paths = page.locator(".bookbuild-explorer svg path").count()
+        before = page.inner_html(".bookbuild-explorer svg")
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(1.1)]
+        assert page.inner_html(".bookbuild-explorer svg") != before  # the plot changed
+        box = slider.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # the far end
+        page.wait_for_timeout(200)
+        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(2.2)]
+        assert page.locator(".bookbuild-explorer svg path").count() >= paths
+        assert not visit.errors and not visit.foreign
+        assert page.evaluate(EXPLORER_LINE_JS) != [grid.summary(2.1)]  # the comparison can fail
+    finally:
+        visit.close()
+    bundle = site / "_static" / "vega-bundle.js"
+    assert bundle.is_file()
+    pages = [p for p in site_pages(site) if "vega-bundle.js" in (site / p).read_text(encoding="utf-8")]
+    assert pages == ["book/bridge.html"], pages  # only pages with an explorer load the library
+
+
 def test_every_formula_is_typeset(site, report):
     failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
     assert not failing, failing

@@ -61,6 +61,7 @@ PRELOAD = (
     "psutil",  # ipykernel imports it at shutdown to look for child processes
     "nbformat", "myst_nb.ext.glue", "gdflow",
     "cvxpy", "PEPit", "PEPit.functions", "PEPit.primitive_steps",  # gdflow.pep imports them on first use
+    "altair", "vl_convert",  # gdflow.explorers (the interactive figures)
     "bookbuild.claimstore",  # gdflow.claims loads it in a book build (GDFLOW_CLAIM_STORE)
 )
 

@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in seven parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in eight parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -8,12 +8,13 @@
 - :mod:`.numbers` -- the ``{num}`` role: glued numbers typeset by one formatter;
 - :mod:`.lock` -- one build at a time per build folder;
 - :mod:`.reader` -- words instead of emoji glyphs that need an emoji font;
-- :mod:`.access` -- accessibility fixes to the theme's and docutils' markup.
+- :mod:`.access` -- accessibility fixes to the theme's and docutils' markup;
+- :mod:`.explorers` -- the Vega libraries of the interactive figures, served by the site.
 """
 
 from __future__ import annotations
 
-from . import access, delivery, execution, lock, mathjax, numbers, reader
+from . import access, delivery, explorers, execution, lock, mathjax, numbers, reader
 
 
 def setup(app):
@@ -25,4 +26,5 @@ def setup(app):
     numbers.setup_numbers(app)
     reader.setup_reader(app)
     access.setup_access(app)
+    explorers.setup_explorers(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,0 +1,240 @@
+"""Interactive figures ("explorers") for the website.
+
+Every number an explorer shows is computed here, by the package, for each setting of its
+slider, while the book builds; the reader's browser only chooses which precomputed
+setting to draw. The drawing is a Vega-Lite specification built with Altair; the website
+runs it with the Vega libraries that the book's Sphinx extension serves from the site
+itself (no request to another host). Outputs without HTML (the PDF) get an SVG of the
+default setting, drawn from the same specification by vl-convert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+
+from ._validation import as_point, count
+from .descent import gradient_descent
+from .flow import quadratic_flow
+from .problems import Quadratic
+
+__all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
+           "plain_number", "BOWL_START"]
+
+#: Where the website finds Vega, Vega-Lite and vega-embed (written by bookbuild.sphinxext).
+VEGA_BUNDLE = "_static/vega-bundle.js"
+#: The class every explorer's container carries (the extension looks for it).
+EXPLORER_CLASS = "bookbuild-explorer"
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def plain_number(value: float, digits: int = 2) -> str:
+    """``value`` as plain text with ``digits`` significant digits (whole numbers up to 9999
+    keep all theirs): ``0.25``, ``3.1 × 10⁻⁵``, with a true minus sign, powers of ten as
+    superscripts, never float noise.
+
+    >>> plain_number(0.25), plain_number(3.14159e-5), plain_number(-1234.5, 3), plain_number(0.0)
+    ('0.25', '3.1 × 10⁻⁵', '\u22121234', '0')
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return "∞" if value > 0 else ("\u2212∞" if value < 0 else "not a number")
+    if value == 0.0:
+        return "0"
+    sign = "\u2212" if value < 0 else ""
+    exponent = int(np.floor(np.log10(abs(value))))
+    mantissa = round(abs(value) / 10.0**exponent, digits - 1)
+    if mantissa >= 10.0:
+        mantissa, exponent = mantissa / 10.0, exponent + 1
+    if -3 <= exponent <= 3:
+        text = f"{abs(value):.{max(digits - 1 - exponent, 0)}f}"
+        return sign + text
+    return f"{sign}{mantissa:.{digits - 1}f} × 10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+class Explorer:
+    """An interactive figure: HTML for the website, SVG of the default setting elsewhere.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The Vega-Lite chart, with its data inline.
+    description : str
+        Text alternative: what the figure shows and what the slider changes.
+    """
+
+    def __init__(self, chart, description: str):
+        if not isinstance(description, str) or not description.strip():
+            raise ValueError("an explorer needs a text description")
+        self.spec = chart.to_dict()
+        self.description = description.strip()
+        text = json.dumps(self.spec, sort_keys=True, separators=(",", ":"))
+        self.ident = "explorer-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        self._spec_json = text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        spec = self._spec_json.replace("</", "<\\/")  # no "</script>" inside the script
+        return (f'<div class="{EXPLORER_CLASS}" id="{self.ident}" role="figure" '
+                f'aria-label="{html.escape(self.description, quote=True)}"></div>\n'
+                f'<script>document.addEventListener("DOMContentLoaded", function () {{\n'
+                f'  vegaEmbed("#{self.ident}", {spec}, {{renderer: "svg", actions: false}});\n'
+                f'}});</script>')
+
+    def _repr_svg_(self) -> str:
+        import vl_convert
+
+        return vl_convert.vegalite_to_svg(self.spec)
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+class StepSizeGrid:
+    """Gradient descent on a quadratic for every step size of a grid, with its flow and bound.
+
+    Attributes
+    ----------
+    step_factors : ndarray, shape (m,)
+        The slider's values of eta * L.
+    iterates : ndarray, shape (m, K + 1, 2)
+        theta_k for each step size.
+    gaps, flow_gaps, bounds : ndarray, shape (m, K + 1)
+        f(theta_k) - f*, the flow's gap at time k * eta, and (L/2) q^{2k} ||theta_0 - theta*||^2
+        with q = max |1 - eta * lambda| over the curvatures (the exact worst case over starts
+        at that distance).
+    factors : ndarray, shape (m,)
+        q for each step size.
+    flow_path : ndarray, shape (n, 2)
+        The flow's path (the same for every step size).
+    """
+
+    def __init__(self, step_factors, iterates, gaps, flow_gaps, bounds, factors, flow_path):
+        self.step_factors, self.iterates, self.gaps = step_factors, iterates, gaps
+        self.flow_gaps, self.bounds, self.factors, self.flow_path = flow_gaps, bounds, factors, flow_path
+
+    def index(self, step_factor: float) -> int:
+        """The grid position of ``step_factor`` (a value the slider can take)."""
+        where = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
+        if where.size != 1:
+            raise ValueError(f"step factor {step_factor!r} is not on the grid {self.step_factors.tolist()}")
+        return int(where[0])
+
+    def summary(self, step_factor: float) -> str:
+        """The line the explorer prints for ``step_factor``."""
+        i = self.index(step_factor)
+        steps = self.gaps.shape[1] - 1
+        q = self.factors[i]
+        verdict = ("neither converges nor diverges" if np.isclose(q, 1.0, rtol=0.0, atol=1e-12)
+                   else "converges" if q < 1.0 else "diverges")
+        return (f"ηL = {self.step_factors[i]:.1f}: factor per step q = {plain_number(self.factors[i], 3)}, "
+                f"f(θ{_subscript(steps)}) − f* = {plain_number(self.gaps[i, -1])}; {verdict}")
+
+
+def _subscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"))
+
+
+def step_size_grid(quadratic: Quadratic, start, *, num_steps: int = 30, step_factors=None) -> StepSizeGrid:
+    """Run gradient descent from ``start`` for every eta * L in ``step_factors``
+    (default 0.1, 0.2, ..., 2.2) on a two-dimensional ``quadratic``."""
+    if not isinstance(quadratic, Quadratic) or quadratic.dim != 2:
+        raise ValueError("the step-size explorer draws a two-dimensional Quadratic")
+    start = as_point(start, "start", dim=2)
+    num_steps = count(num_steps, "num_steps", minimum=1)
+    if step_factors is None:
+        step_factors = np.round(np.arange(1, 23) / 10.0, 1)
+    step_factors = np.asarray(step_factors, dtype=float)
+    if step_factors.ndim != 1 or step_factors.size == 0 or np.any(~np.isfinite(step_factors)) \
+            or np.any(step_factors <= 0):
+        raise ValueError("step_factors must be a non-empty list of positive numbers")
+    L = quadratic.smoothness
+    lam = np.linalg.eigvalsh(quadratic.A)
+    f_star = quadratic.minimum
+    r2 = float(np.sum((start - quadratic.minimizer) ** 2))
+    k = np.arange(num_steps + 1)
+    iterates, gaps, flow_gaps, bounds, factors = [], [], [], [], []
+    for factor in step_factors:
+        eta = factor / L
+        run = gradient_descent(quadratic, start, eta, num_steps, on_divergence="stop",
+                               divergence_threshold=1e12)
+        if run.diverged or len(run) != num_steps + 1:
+            raise ValueError(f"eta L = {factor:g} left the range the explorer can draw in {num_steps} steps")
+        q = float(np.max(np.abs(1.0 - eta * lam)))
+        iterates.append(run.points)
+        gaps.append(run.values - f_star)
+        flow = quadratic_flow(quadratic, start, k * eta)
+        flow_gaps.append(flow.values - f_star)
+        bounds.append(0.5 * L * q ** (2 * k) * r2)
+        factors.append(q)
+    path_times = np.linspace(0.0, 3.0 / quadratic.strong_convexity, 121)
+    flow_path = quadratic_flow(quadratic, start, path_times).points
+    arrays = [np.array(a) for a in (iterates, gaps, flow_gaps, bounds, factors)]
+    return StepSizeGrid(step_factors, *arrays, flow_path)
+
+
+#: The start of the book's step-size explorer on the ill-conditioned bowl (kappa = 10).
+BOWL_START = (2.5, 1.0)
+
+
+def bowl_step_size_grid() -> StepSizeGrid:
+    """The grid the book's step-size explorer draws: the ill-conditioned bowl with kappa = 10
+    (:func:`gdflow.examples.ill_conditioned_bowl`), from :data:`BOWL_START`, 30 steps."""
+    from .examples import ill_conditioned_bowl
+
+    return step_size_grid(ill_conditioned_bowl(10.0), BOWL_START)
+
+
+def step_size_explorer(grid: StepSizeGrid, *, default: float = 1.0, width: int = 260, height: int = 240,
+                       frame=((-3.0, 3.0), (-3.0, 3.0))) -> Explorer:
+    """The explorer of :func:`step_size_grid`: the path of gradient descent against the flow,
+    and f(theta_k) - f* on a log axis against the bound, as a slider moves eta * L."""
+    import altair as alt
+
+    (x0, x1), (y0, y1) = frame
+    i_default = grid.index(default)
+    path_rows, gap_rows, text_rows = [], [], []
+    for i, factor in enumerate(grid.step_factors):
+        s = round(float(factor), 1)
+        for k, (x, y) in enumerate(grid.iterates[i]):
+            path_rows.append({"s": s, "k": k, "x": float(x), "y": float(y)})
+        for k in range(grid.gaps.shape[1]):
+            for series, values in (("gradient descent", grid.gaps), ("gradient flow at t = kη", grid.flow_gaps),
+                                   ("bound (L/2) q²ᵏ R²", grid.bounds)):
+                value = float(values[i, k])
+                if value > 0.0:  # a log axis: exact zeros (none here) would have no place
+                    gap_rows.append({"s": s, "k": k, "series": series, "gap": value})
+        text_rows.append({"s": s, "line": grid.summary(factor)})
+    flow_rows = [{"x": float(x), "y": float(y), "t": j} for j, (x, y) in enumerate(grid.flow_path)]
+
+    step = alt.param(name="etaL", value=round(float(grid.step_factors[i_default]), 1),
+                     bind=alt.binding_range(min=float(grid.step_factors.min()), max=float(grid.step_factors.max()),
+                                            step=0.1, name="step size η·L "))
+    chosen = "abs(datum.s - etaL) < 1e-6"
+    x_scale, y_scale = alt.Scale(domain=[x0, x1]), alt.Scale(domain=[y0, y1])
+    flow = alt.Chart(alt.Data(values=flow_rows)).mark_line(color="#444444", strokeDash=[5, 3], clip=True).encode(
+        x=alt.X("x:Q", scale=x_scale, title="θ₁"), y=alt.Y("y:Q", scale=y_scale, title="θ₂"), order="t:Q")
+    path = alt.Chart(alt.Data(values=path_rows)).transform_filter(chosen).mark_line(
+        point=True, color="#1262d4", clip=True).encode(x="x:Q", y="y:Q", order="k:Q")
+    left = (flow + path).properties(width=width, height=height, title="path: descent (dots), flow (dashed)")
+    gaps = alt.Chart(alt.Data(values=gap_rows)).transform_filter(chosen).mark_line(point=False).encode(
+        x=alt.X("k:Q", title="step k"),
+        y=alt.Y("gap:Q", scale=alt.Scale(type="log"), title="f(θₖ) − f*"),
+        color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None, columns=1)),
+        strokeDash=alt.StrokeDash("series:N", legend=None))
+    right = gaps.properties(width=width, height=height, title="optimality gap, log scale")
+    line = alt.Chart(alt.Data(values=text_rows)).transform_filter(chosen).mark_text(
+        align="left", fontSize=14).encode(text="line:N", x=alt.value(0), y=alt.value(10)).properties(
+        width=2 * width, height=20)
+    chart = alt.vconcat(line, alt.hconcat(left, right)).add_params(step)
+    description = ("Interactive figure. A slider sets the step size of gradient descent, as η·L from "
+                   f"{grid.step_factors.min():.1f} to {grid.step_factors.max():.1f}. Left: the descent path on "
+                   "the ill-conditioned bowl against the gradient-flow path. Right: the optimality gap of "
+                   "descent, of the flow at the same times, and the bound, on a log scale. A line of text "
+                   "states the factor per step and the final gap; past ηL = 2 the path zig-zags outwards "
+                   "and the gap grows.")
+    return Explorer(chart, description)

@@ -1,0 +1,79 @@
+"""The interactive figures' numbers, computed by the package (gdflow.explorers)."""
+
+import numpy as np
+import pytest
+
+from bookbuild.sphinxext import explorers as site_explorers
+from gdflow import examples, explorers
+from gdflow.explorers import plain_number, step_size_grid
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return explorers.bowl_step_size_grid()
+
+
+def test_plain_numbers_have_no_noise_and_a_true_minus():
+    assert plain_number(0.1 + 0.2) == "0.30"
+    assert plain_number(1.0000000000000002, 3) == "1.00"
+    assert plain_number(-2.5e-7) == "\u22122.5 × 10⁻⁷"
+    assert plain_number(9.99e6) == "1.0 × 10⁷"
+    assert plain_number(float("inf")) == "∞"
+
+
+def test_the_grid_agrees_with_the_closed_form_on_the_bowl(grid):
+    bowl = examples.ill_conditioned_bowl(10.0)
+    i = grid.index(1.0)
+    # eta = 1/L: the steep mode vanishes after one step, the flat one shrinks by 1 - mu/L
+    z = bowl_modes = np.linalg.eigh(bowl.A)[1].T @ np.asarray(explorers.BOWL_START)
+    expected = 0.5 * 1.0 * z[0] ** 2 * 0.9 ** (2 * np.arange(1, 31))
+    assert np.allclose(grid.gaps[i, 1:], expected, rtol=1e-10)
+    assert bowl_modes.shape == (2,)
+    assert grid.factors[i] == pytest.approx(0.9)
+    assert np.all(grid.gaps <= grid.bounds * (1 + 1e-12))  # the bound holds at every step size
+
+
+@pytest.mark.parametrize("factor, verdict", [(1.0, "converges"), (2.0, "neither converges nor diverges"),
+                                             (2.1, "diverges")])
+def test_the_summary_line_states_the_verdict(grid, factor, verdict):
+    line = grid.summary(factor)
+    assert line.startswith(f"ηL = {factor:.1f}: factor per step q = ") and line.endswith("; " + verdict)
+
+
+def test_a_step_off_the_grid_is_refused(grid):
+    with pytest.raises(ValueError, match="not on the grid"):
+        grid.index(1.05)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(quadratic=examples.random_quadratic(np.random.default_rng(0), dim=3), start=[1, 1, 1]), "two-dimensional"),
+    (dict(quadratic=examples.ill_conditioned_bowl(), start=[np.nan, 1.0]), "start"),
+    (dict(quadratic=examples.ill_conditioned_bowl(), start=[1.0, 1.0], step_factors=[0.5, -1.0]), "positive"),
+    (dict(quadratic=examples.ill_conditioned_bowl(), start=[1.0, 1.0], num_steps=0), "num_steps"),
+])
+def test_bad_input_is_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        step_size_grid(**kwargs)
+
+
+def test_the_explorer_is_stable_small_and_draws_a_static_figure(grid):
+    first, second = explorers.step_size_explorer(grid), explorers.step_size_explorer(grid)
+    html = first._repr_html_()
+    assert html == second._repr_html_()  # the same page on every build
+    assert f'class="{explorers.EXPLORER_CLASS}"' in html and 'role="figure"' in html
+    assert html.count("</script>") == 1  # the specification cannot close its script early
+    assert len(html.encode("utf-8")) < 500_000  # the page's own data
+    svg = first._repr_svg_()
+    assert svg.lstrip().startswith("<svg") and "ηL = 1.0" in svg  # the default setting, for print
+
+
+def test_the_site_extension_and_the_package_agree_on_names():
+    assert site_explorers.VEGA_BUNDLE == explorers.VEGA_BUNDLE
+    assert site_explorers.EXPLORER_CLASS == explorers.EXPLORER_CLASS
+
+
+def test_an_explorer_needs_a_description(grid):
+    import altair as alt
+
+    with pytest.raises(ValueError, match="description"):
+        explorers.Explorer(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point(), " ")
