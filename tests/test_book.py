@@ -165,6 +165,31 @@ def test_no_page_shows_a_raw_label(site):
     assert not found, found
 
 
+def unwrapped_math_punctuation(html: str) -> list[str]:
+    """Inline formulas followed by punctuation that may be broken onto the next line."""
+    from bookbuild.sphinxext.access import MATH_THEN_PUNCTUATION
+
+    wrapped = '<span class="bookbuild-nowrap">'
+    return [m.group(0)[-60:] for m in MATH_THEN_PUNCTUATION.finditer(html)
+            if html[max(0, m.start() - len(wrapped)):m.start()] != wrapped]
+
+
+def test_punctuation_after_inline_math_stays_on_its_line(site):
+    found = {}
+    for page in sorted((site / "book").glob("*.html")):
+        hits = unwrapped_math_punctuation(page.read_text(encoding="utf-8"))
+        if hits:
+            found[page.name] = hits[:3]
+    assert not found, found
+    assert ".bookbuild-nowrap" in (site / "_static" / "bookbuild.css").read_text(encoding="utf-8")
+
+
+def test_the_punctuation_check_sees_a_full_stop_that_can_break_away():
+    assert unwrapped_math_punctuation('is <span class="math notranslate nohighlight">x</span>. Then')
+    assert not unwrapped_math_punctuation('is <span class="bookbuild-nowrap"><span class="math notranslate '
+                                          'nohighlight">x</span>.</span> Then')
+
+
 def test_the_site_has_a_favicon(site):
     assert 'rel="icon"' in (site / "book" / "index.html").read_text(encoding="utf-8")
     assert (site / "_static" / "favicon.svg").is_file()
