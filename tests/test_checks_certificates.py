@@ -109,3 +109,8 @@ def test_the_gradient_norm_worst_case_is_attained_by_a_huber_function():
         run = gradient_descent(Huber(1.0 / (n + 1), 1.0, 1), [1.0], 1.0, n)
         grad = np.asarray(Huber(1.0 / (n + 1), 1.0, 1).gradient(run.points[-1]))
         assert float(grad @ grad) == pytest.approx(1.0 / (n + 1) ** 2, rel=1e-12)
+
+
+def test_the_proximal_worst_case_is_the_linear_function_and_not_a_steeper_one():
+    assert all(_verdicts("P14"))
+    assert _verdicts("P14", slope_factor=2.0) == [True, False, False]
