@@ -77,3 +77,40 @@ def test_an_explorer_needs_a_description(grid):
 
     with pytest.raises(ValueError, match="description"):
         explorers.Explorer(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point(), " ")
+
+
+@pytest.fixture(scope="module")
+def hb_grid():
+    return explorers.bowl_heavy_ball_grid()
+
+
+def test_heavy_ball_rates_match_the_runs_and_the_stability_edge(hb_grid):
+    a, b = np.meshgrid(hb_grid.step_factors, hb_grid.momenta, indexing="ij")
+    stable = a < 2.0 * (1.0 + b)  # the edge of the stability region for the curvature L
+    assert np.array_equal(hb_grid.radii < 1.0, stable)
+    # Over 20 steps the measured rate follows the spectral radius; with complex roots the
+    # distance oscillates, which moves the ratio by up to about 10 % (measured 0.92 to 1.10).
+    converging = hb_grid.radii < 0.95
+    assert np.allclose(hb_grid.measured[converging], hb_grid.radii[converging], rtol=0.12)
+    i, j = np.unravel_index(np.argmin(hb_grid.radii), hb_grid.radii.shape)
+    assert (hb_grid.step_factors[i], hb_grid.momenta[j]) == (2.25, 0.3)  # next to Polyak's (2.31, 0.27)
+
+
+def test_the_heavy_ball_summary_and_its_explorer(hb_grid):
+    assert hb_grid.summary(2.0, 0.3) == "αL = 2.00, β = 0.3: rate ρ = 0.600 (measured 0.601); converges"
+    assert hb_grid.summary(3.75, 0.0).endswith("does not converge")
+    with pytest.raises(ValueError, match="not on the grid"):
+        hb_grid.index(2.1, 0.3)
+    explorer = explorers.heavy_ball_explorer(hb_grid)
+    assert len(explorer._repr_html_().encode("utf-8")) < 500_000
+    assert "αL = 2.00, β = 0.3" in explorer._repr_svg_()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(momenta=[0.5, 1.0]), "momenta"),
+    (dict(step_factors=[0.0, 1.0]), "step_factors"),
+    (dict(num_steps=1), "num_steps"),
+])
+def test_heavy_ball_grid_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        explorers.heavy_ball_grid(examples.ill_conditioned_bowl(), [1.0, 1.0], **kwargs)

@@ -452,6 +452,9 @@ EXPLORER_LINE_JS = r"""() => [...document.querySelectorAll('.bookbuild-explorer 
   .map(t => t.textContent).filter(t => t.startsWith('ηL = '))"""
 
 
+HEAVY_BALL_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'αL = '")
+
+
 def test_the_step_size_explorer_follows_its_slider(browser, server, site):
     """Keyboard and mouse move the slider; the line on screen is the package's for that step."""
     from gdflow import explorers
@@ -484,7 +487,35 @@ def test_the_step_size_explorer_follows_its_slider(browser, server, site):
     bundle = site / "_static" / "vega-bundle.js"
     assert bundle.is_file()
     pages = [p for p in site_pages(site) if "vega-bundle.js" in (site / p).read_text(encoding="utf-8")]
-    assert pages == ["book/bridge.html"], pages  # only pages with an explorer load the library
+    assert pages == ["book/bridge.html", "book/momentum.html"], pages  # only pages with an explorer load it
+
+
+def test_the_heavy_ball_explorer_follows_both_sliders(browser, server):
+    from gdflow import explorers
+
+    grid = explorers.bowl_heavy_ball_grid()
+    visit = Visit(browser, server)
+    try:
+        page = visit.open("book/momentum.html")
+        page.wait_for_selector(".bookbuild-explorer input[name=beta]")
+        step = page.locator(".bookbuild-explorer input[name=alphaL]")
+        momentum = page.locator(".bookbuild-explorer input[name=beta]")
+        assert "momentum" in momentum.locator("xpath=..").inner_text()
+        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(2.0, 0.3)]
+        before = page.inner_html(".bookbuild-explorer svg")
+        momentum.focus()
+        page.keyboard.press("ArrowLeft")  # beta 0.3 -> 0.2
+        page.wait_for_timeout(200)
+        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(2.0, 0.2)]
+        assert page.inner_html(".bookbuild-explorer svg") != before
+        box = step.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # alpha L to 3.75
+        page.wait_for_timeout(200)
+        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(3.75, 0.2)]
+        assert grid.summary(3.75, 0.2).endswith("does not converge")
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
 
 
 def test_every_formula_is_typeset(site, report):

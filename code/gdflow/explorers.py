@@ -21,6 +21,7 @@ from .flow import quadratic_flow
 from .problems import Quadratic
 
 __all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
+           "HeavyBallGrid", "heavy_ball_grid", "heavy_ball_explorer", "bowl_heavy_ball_grid",
            "plain_number", "BOWL_START"]
 
 #: Where the website finds Vega, Vega-Lite and vega-embed (written by bookbuild.sphinxext).
@@ -237,4 +238,139 @@ def step_size_explorer(grid: StepSizeGrid, *, default: float = 1.0, width: int =
                    "descent, of the flow at the same times, and the bound, on a log scale. A line of text "
                    "states the factor per step and the final gap; past ηL = 2 the path zig-zags outwards "
                    "and the gap grows.")
+    return Explorer(chart, description)
+
+
+class HeavyBallGrid:
+    """The heavy ball on a two-dimensional quadratic for every (alpha L, beta) of a grid.
+
+    Attributes
+    ----------
+    step_factors, momenta : ndarray
+        The two sliders' values: alpha * L and beta.
+    iterates : ndarray, shape (m, n, K + 1, 2)
+        theta_k for each step (first index) and momentum (second).
+    radii : ndarray, shape (m, n)
+        The largest spectral radius over the curvatures (the proved rate on the quadratic).
+    measured : ndarray, shape (m, n)
+        (||theta_K - theta*|| / ||theta_{K/2} - theta*||)^{2/K}, the measured rate per step.
+    """
+
+    def __init__(self, step_factors, momenta, iterates, radii, measured):
+        self.step_factors, self.momenta, self.iterates = step_factors, momenta, iterates
+        self.radii, self.measured = radii, measured
+
+    def index(self, step_factor: float, momentum: float) -> tuple[int, int]:
+        i = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
+        j = np.flatnonzero(np.isclose(self.momenta, momentum, rtol=0.0, atol=1e-9))
+        if i.size != 1 or j.size != 1:
+            raise ValueError(f"(alpha L, beta) = ({step_factor!r}, {momentum!r}) is not on the grid")
+        return int(i[0]), int(j[0])
+
+    def summary(self, step_factor: float, momentum: float) -> str:
+        """The line the explorer prints for one setting."""
+        i, j = self.index(step_factor, momentum)
+        rho = self.radii[i, j]
+        verdict = "converges" if rho < 1.0 - 1e-12 else "does not converge"
+        return (f"αL = {self.step_factors[i]:.2f}, β = {self.momenta[j]:.1f}: rate ρ = {plain_number(rho, 3)} "
+                f"(measured {plain_number(self.measured[i, j], 3)}); {verdict}")
+
+
+def heavy_ball_grid(quadratic: Quadratic, start, *, num_steps: int = 40, step_factors=None,
+                    momenta=None) -> HeavyBallGrid:
+    """Run the heavy ball from ``start`` (at rest) for every alpha * L and beta of the grids
+    (default alpha L = 0.25, 0.5, ..., 3.75 and beta = 0, 0.1, ..., 0.9)."""
+    from .momentum import heavy_ball, heavy_ball_spectral_radius
+
+    if not isinstance(quadratic, Quadratic) or quadratic.dim != 2:
+        raise ValueError("the heavy-ball explorer draws a two-dimensional Quadratic")
+    start = as_point(start, "start", dim=2)
+    num_steps = count(num_steps, "num_steps", minimum=2)
+    step_factors = np.arange(1, 16) / 4.0 if step_factors is None else np.asarray(step_factors, dtype=float)
+    momenta = np.round(np.arange(10) / 10.0, 1) if momenta is None else np.asarray(momenta, dtype=float)
+    if step_factors.ndim != 1 or step_factors.size == 0 or np.any(~(step_factors > 0)):
+        raise ValueError("step_factors must be a non-empty list of positive numbers")
+    if momenta.ndim != 1 or momenta.size == 0 or np.any(~((momenta >= 0) & (momenta < 1))):
+        raise ValueError("momenta must be a non-empty list of numbers in [0, 1)")
+    L = quadratic.smoothness
+    lam = np.linalg.eigvalsh(quadratic.A)
+    star = quadratic.minimizer
+    half = num_steps // 2
+    iterates = np.empty((step_factors.size, momenta.size, num_steps + 1, 2))
+    radii = np.empty((step_factors.size, momenta.size))
+    measured = np.empty_like(radii)
+    for i, a in enumerate(step_factors):
+        for j, b in enumerate(momenta):
+            run = heavy_ball(quadratic, start, a / L, b, num_steps, on_divergence="stop",
+                             divergence_threshold=1e100)  # growing runs are part of the picture
+            if run.diverged or len(run) != num_steps + 1:
+                raise ValueError(f"(alpha L, beta) = ({a:g}, {b:g}) left the range the explorer can draw")
+            iterates[i, j] = run.points
+            radii[i, j] = float(np.max(heavy_ball_spectral_radius(a / L * lam, b)))
+            d = np.linalg.norm(run.points - star, axis=1)
+            measured[i, j] = (d[-1] / d[half]) ** (1.0 / (num_steps - half)) if d[half] > 0 else 0.0
+    return HeavyBallGrid(step_factors, momenta, iterates, radii, measured)
+
+
+def bowl_heavy_ball_grid() -> HeavyBallGrid:
+    """The grid the book's heavy-ball explorer draws: the bowl with kappa = 10 from :data:`BOWL_START`."""
+    from .examples import ill_conditioned_bowl
+
+    return heavy_ball_grid(ill_conditioned_bowl(10.0), BOWL_START)
+
+
+def _rounded(values, digits: int = 4) -> list:
+    return [float(f"{v:.{digits}g}") for v in np.ravel(values)]
+
+
+def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int = 260, height: int = 240,
+                        frame=((-3.0, 3.0), (-3.0, 3.0))) -> Explorer:
+    """The explorer of :func:`heavy_ball_grid`: two sliders (alpha L, beta); the path, and the
+    setting's place in the map of spectral radii (the stability region of the quadratic)."""
+    import altair as alt
+
+    (x0, x1), (y0, y1) = frame
+    i0, j0 = grid.index(*default)
+    paths, cells, lines = [], [], []
+    for i, a in enumerate(grid.step_factors):
+        for j, b in enumerate(grid.momenta):
+            a_, b_ = round(float(a), 2), round(float(b), 1)
+            points = grid.iterates[i, j]
+            paths.append({"a": a_, "b": b_, "k": list(range(points.shape[0])),
+                          "x": _rounded(points[:, 0]), "y": _rounded(points[:, 1])})
+            rho = float(grid.radii[i, j])
+            cells.append({"a": a_, "b": b_, "rho": round(min(rho, 1.5), 4),
+                          "region": "converges" if rho < 1.0 - 1e-12 else "does not converge"})
+            lines.append({"a": a_, "b": b_, "line": grid.summary(a, b)})
+    step = alt.param(name="alphaL", value=round(float(grid.step_factors[i0]), 2),
+                     bind=alt.binding_range(min=float(grid.step_factors.min()), max=float(grid.step_factors.max()),
+                                            step=float(grid.step_factors[1] - grid.step_factors[0]),
+                                            name="step α·L "))
+    momentum = alt.param(name="beta", value=round(float(grid.momenta[j0]), 1),
+                         bind=alt.binding_range(min=float(grid.momenta.min()), max=float(grid.momenta.max()),
+                                                step=0.1, name="momentum β "))
+    chosen = "abs(datum.a - alphaL) < 1e-6 && abs(datum.b - beta) < 1e-6"
+    path = alt.Chart(alt.Data(values=paths)).transform_filter(chosen).transform_flatten(["k", "x", "y"]).mark_line(
+        point=True, color="#1262d4", clip=True).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[x0, x1]), title="θ₁"),
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1]), title="θ₂"), order="k:Q").properties(
+        width=width, height=height, title="path of the heavy ball")
+    base = alt.Chart(alt.Data(values=cells)).encode(
+        x=alt.X("a:O", title="α·L", axis=alt.Axis(labelAngle=0, values=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5])),
+        y=alt.Y("b:O", title="β", sort="descending"))
+    region = base.mark_rect().encode(
+        color=alt.Color("rho:Q", title="rate ρ", scale=alt.Scale(scheme="blues", domain=[0, 1.5], reverse=True)),
+        stroke=alt.condition("datum.region == 'does not converge'", alt.value("#b2182b"), alt.value(None)))
+    here = base.transform_filter(chosen).mark_point(shape="circle", size=120, color="#d95f02", filled=True)
+    right = (region + here).properties(width=width, height=height,
+                                       title="rate on the bowl (red outline: ρ ≥ 1)")
+    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(
+        align="left", fontSize=14).encode(text="line:N", x=alt.value(0), y=alt.value(10)).properties(
+        width=2 * width, height=20)
+    chart = alt.vconcat(line, alt.hconcat(path, right)).add_params(step, momentum)
+    description = ("Interactive figure. Two sliders set the heavy ball's step α·L and momentum β. Left: the "
+                   "path on the ill-conditioned bowl from rest. Right: the rate ρ, the largest spectral radius "
+                   "of the iteration on the bowl, for every setting of the grid, with the chosen one marked; "
+                   "settings with ρ of at least 1 are outlined in red. A line of text states ρ and the rate "
+                   "measured on the run.")
     return Explorer(chart, description)
