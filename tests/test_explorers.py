@@ -114,3 +114,23 @@ def test_the_heavy_ball_summary_and_its_explorer(hb_grid):
 def test_heavy_ball_grid_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         explorers.heavy_ball_grid(examples.ill_conditioned_bowl(), [1.0, 1.0], **kwargs)
+
+
+def test_the_chains_variance_matches_sgd_and_not_the_sde_at_large_steps():
+    grid = explorers.book_noise_grid()
+    # The sample variance of n Gaussian draws has relative standard deviation sqrt(2/n); 5 of
+    # them bound all 19 settings with false-failure probability below 19 * 6e-7 = 1.1e-5.
+    tol = 5.0 * np.sqrt(2.0 / grid.num_chains)
+    assert np.all(np.abs(grid.measured / grid.exact - 1.0) < tol)
+    assert grid.sde[-1] / grid.exact[-1] == pytest.approx(0.05)  # (2 - ηλ)/2 at ηλ = 1.9: the SDE fails
+    assert abs(grid.measured[-1] / grid.sde[-1] - 1.0) > 10 * tol  # a check against the SDE would fail
+    for density, edges in zip(grid.densities, grid.edges):
+        assert np.sum(density * np.diff(edges)) == pytest.approx(1.0, abs=1e-3)  # 4 standard deviations hold it
+    explorer = explorers.noise_explorer(grid)
+    assert len(explorer._repr_html_().encode("utf-8")) < 500_000
+    assert grid.summary(1.0) in explorer._repr_svg_()
+
+
+def test_noise_grid_rejects_steps_without_a_stationary_law():
+    with pytest.raises(ValueError, match=r"\(0, 2\)"):
+        explorers.noise_grid(step_factors=[1.0, 2.0])

@@ -453,6 +453,7 @@ EXPLORER_LINE_JS = r"""() => [...document.querySelectorAll('.bookbuild-explorer 
 
 
 HEAVY_BALL_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'αL = '")
+NOISE_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'ηλ = '")
 
 
 def test_the_step_size_explorer_follows_its_slider(browser, server, site):
@@ -487,7 +488,8 @@ def test_the_step_size_explorer_follows_its_slider(browser, server, site):
     bundle = site / "_static" / "vega-bundle.js"
     assert bundle.is_file()
     pages = [p for p in site_pages(site) if "vega-bundle.js" in (site / p).read_text(encoding="utf-8")]
-    assert pages == ["book/bridge.html", "book/momentum.html"], pages  # only pages with an explorer load it
+    # only pages with an explorer load it
+    assert pages == ["book/bridge.html", "book/momentum.html", "book/stochastic-gradient.html"], pages
 
 
 def test_the_heavy_ball_explorer_follows_both_sliders(browser, server):
@@ -513,6 +515,32 @@ def test_the_heavy_ball_explorer_follows_both_sliders(browser, server):
         page.wait_for_timeout(200)
         assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(3.75, 0.2)]
         assert grid.summary(3.75, 0.2).endswith("does not converge")
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
+
+
+def test_the_sgd_explorer_follows_its_slider(browser, server):
+    from gdflow import explorers
+
+    grid = explorers.book_noise_grid()
+    visit = Visit(browser, server)
+    try:
+        page = visit.open("book/stochastic-gradient.html")
+        page.wait_for_selector(".bookbuild-explorer input[name=etaLambda]")
+        slider = page.locator(".bookbuild-explorer input[name=etaLambda]")
+        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(1.0)]
+        before = page.inner_html(".bookbuild-explorer svg")
+        slider.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(1.3)]
+        assert page.inner_html(".bookbuild-explorer svg") != before
+        box = slider.bounding_box()
+        page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the near end
+        page.wait_for_timeout(200)
+        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(0.1)]
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()

@@ -22,6 +22,7 @@ from .problems import Quadratic
 
 __all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
            "HeavyBallGrid", "heavy_ball_grid", "heavy_ball_explorer", "bowl_heavy_ball_grid",
+           "NoiseGrid", "noise_grid", "noise_explorer", "book_noise_grid",
            "plain_number", "BOWL_START"]
 
 #: Where the website finds Vega, Vega-Lite and vega-embed (written by bookbuild.sphinxext).
@@ -374,3 +375,104 @@ def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int =
                    "settings with ρ of at least 1 are outlined in red. A line of text states ρ and the rate "
                    "measured on the run.")
     return Explorer(chart, description)
+
+
+class NoiseGrid:
+    """Stationary SGD on f = lambda theta^2 / 2 with additive Gaussian noise, for a grid of steps.
+
+    Attributes
+    ----------
+    step_factors : ndarray, shape (m,)
+        eta * lambda.
+    edges, densities : ndarray, shape (m, bins + 1) and (m, bins)
+        The histogram of the chains' final iterates (as a probability density) per step.
+    measured, exact, sde : ndarray, shape (m,)
+        The chains' variance, SGD's exact stationary variance eta sigma^2 / (lambda (2 - eta lambda))
+        and the stochastic modified equation's eta sigma^2 / (2 lambda).
+    num_chains : int
+    """
+
+    def __init__(self, step_factors, edges, densities, measured, exact, sde, num_chains):
+        self.step_factors, self.edges, self.densities = step_factors, edges, densities
+        self.measured, self.exact, self.sde, self.num_chains = measured, exact, sde, num_chains
+
+    def index(self, step_factor: float) -> int:
+        where = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
+        if where.size != 1:
+            raise ValueError(f"step factor {step_factor!r} is not on the grid")
+        return int(where[0])
+
+    def summary(self, step_factor: float) -> str:
+        i = self.index(step_factor)
+        return (f"ηλ = {self.step_factors[i]:.1f}: variance of {self.num_chains} chains "
+                f"{plain_number(self.measured[i], 3)}, exact {plain_number(self.exact[i], 3)}, "
+                f"SDE {plain_number(self.sde[i], 3)}")
+
+
+def noise_grid(*, curvature: float = 1.0, noise: float = 1.0, step_factors=None, num_chains: int = 10000,
+               num_steps: int = 300, bins: int = 40, seed: int = 11) -> NoiseGrid:
+    """Run ``num_chains`` chains of SGD from 0 for ``num_steps`` steps at every eta * lambda of the
+    grid (default 0.1, 0.2, ..., 1.9) and histogram their final iterates over four predicted
+    standard deviations either side."""
+    from .sgd import sgd_chains, sme_stationary_variance, stationary_variance
+
+    step_factors = np.round(np.arange(1, 20) / 10.0, 1) if step_factors is None \
+        else np.asarray(step_factors, dtype=float)
+    if step_factors.ndim != 1 or step_factors.size == 0 or np.any(~((step_factors > 0) & (step_factors < 2))):
+        raise ValueError("step_factors must be a non-empty list of numbers in (0, 2)")
+    bins = count(bins, "bins", minimum=2)
+    edges, densities, measured, exact, sde = [], [], [], [], []
+    for n, factor in enumerate(step_factors):
+        eta = factor / curvature
+        final, _ = sgd_chains([curvature], noise, eta, num_steps, num_chains, seed=seed + n)
+        v = float(stationary_variance(curvature, noise, eta)[0])
+        spread = 4.0 * np.sqrt(v)
+        density, edge = np.histogram(final[:, 0], bins=bins, range=(-spread, spread), density=True)
+        edges.append(edge)
+        densities.append(density)
+        measured.append(float(np.var(final[:, 0])))
+        exact.append(v)
+        sde.append(float(sme_stationary_variance(curvature, noise, eta)[0]))
+    return NoiseGrid(step_factors, *(np.array(a) for a in (edges, densities, measured, exact, sde)), num_chains)
+
+
+def noise_explorer(grid: NoiseGrid, *, default: float = 1.0, width: int = 420, height: int = 240) -> Explorer:
+    """The explorer of :func:`noise_grid`: the histogram of the chains against SGD's exact
+    stationary density and the SDE's, as a slider moves eta * lambda."""
+    import altair as alt
+
+    i0 = grid.index(default)
+    bars, curves, lines = [], [], []
+    for i, factor in enumerate(grid.step_factors):
+        s = round(float(factor), 1)
+        e = grid.edges[i]
+        bars.append({"s": s, "lo": _rounded(e[:-1]), "hi": _rounded(e[1:]), "d": _rounded(grid.densities[i])})
+        x = np.linspace(e[0], e[-1], 81)
+        for name, v in (("exact stationary law of SGD", grid.exact[i]), ("stochastic modified equation", grid.sde[i])):
+            curves.append({"s": s, "law": name, "x": _rounded(x),
+                           "p": _rounded(np.exp(-x**2 / (2 * v)) / np.sqrt(2 * np.pi * v))})
+        lines.append({"s": s, "line": grid.summary(factor)})
+    step = alt.param(name="etaLambda", value=round(float(grid.step_factors[i0]), 1),
+                     bind=alt.binding_range(min=float(grid.step_factors.min()), max=float(grid.step_factors.max()),
+                                            step=0.1, name="step size η·λ "))
+    chosen = "abs(datum.s - etaLambda) < 1e-6"
+    hist = alt.Chart(alt.Data(values=bars)).transform_filter(chosen).transform_flatten(["lo", "hi", "d"]).mark_rect(
+        color="#9ecae1").encode(x=alt.X("lo:Q", title="θ after 300 steps"), x2="hi:Q",
+                                y=alt.Y("d:Q", title="density"), y2=alt.datum(0))
+    law = alt.Chart(alt.Data(values=curves)).transform_filter(chosen).transform_flatten(["x", "p"]).mark_line().encode(
+        x="x:Q", y="p:Q", color=alt.Color("law:N", legend=alt.Legend(orient="bottom", title=None, columns=1)),
+        strokeDash=alt.StrokeDash("law:N", legend=None))
+    plot = (hist + law).properties(width=width, height=height, title="stationary SGD on λθ²/2 (λ = σ = 1)")
+    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
+        text="line:N", x=alt.value(0), y=alt.value(10)).properties(width=width, height=20)
+    description = ("Interactive figure. A slider sets the step size of SGD on a one-dimensional quadratic with "
+                   "additive Gaussian noise, as η·λ from 0.1 to 1.9. The histogram of the final iterates of "
+                   f"{grid.num_chains} chains is drawn against SGD's exact stationary density and against the "
+                   "density of the stochastic modified equation; a line of text gives the three variances. The "
+                   "two laws agree for small steps and part as η·λ grows.")
+    return Explorer(alt.vconcat(line, plot).add_params(step), description)
+
+
+def book_noise_grid() -> NoiseGrid:
+    """The grid the book's SGD explorer draws (lambda = sigma = 1, 10000 chains, 300 steps)."""
+    return noise_grid()
