@@ -134,3 +134,15 @@ def test_the_chains_variance_matches_sgd_and_not_the_sde_at_large_steps():
 def test_noise_grid_rejects_steps_without_a_stationary_law():
     with pytest.raises(ValueError, match=r"\(0, 2\)"):
         explorers.noise_grid(step_factors=[1.0, 2.0])
+
+
+def test_nesterov_approaches_its_ode_as_the_step_halves():
+    grid = explorers.nesterov_ode_grid()
+    assert np.all(np.diff(grid.gaps) < 0)  # every halving brings the iterates closer
+    slope = np.polyfit(np.log(2.0 ** -grid.exponents.astype(float)), np.log(grid.gaps), 1)[0]
+    assert 0.4 < slope < 0.6  # the distance shrinks about like sqrt(s)
+    assert grid.summary(3) == f"s = 1/8: largest distance to the ODE up to t = 150 is {plain_number(grid.gaps[3], 3)}"
+    explorer = explorers.nesterov_ode_explorer(grid)
+    assert len(explorer._repr_html_().encode("utf-8")) < 500_000
+    with pytest.raises(ValueError, match="exponents"):
+        explorers.nesterov_ode_grid(exponents=[0, -1])

@@ -454,6 +454,7 @@ EXPLORER_LINE_JS = r"""() => [...document.querySelectorAll('.bookbuild-explorer 
 
 HEAVY_BALL_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'αL = '")
 NOISE_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'ηλ = '")
+ODE_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'s = '")
 
 
 def test_the_step_size_explorer_follows_its_slider(browser, server, site):
@@ -489,7 +490,8 @@ def test_the_step_size_explorer_follows_its_slider(browser, server, site):
     assert bundle.is_file()
     pages = [p for p in site_pages(site) if "vega-bundle.js" in (site / p).read_text(encoding="utf-8")]
     # only pages with an explorer load it
-    assert pages == ["book/bridge.html", "book/momentum.html", "book/stochastic-gradient.html"], pages
+    assert pages == ["book/bridge.html", "book/momentum.html", "book/nesterov.html",
+                     "book/stochastic-gradient.html"], pages
 
 
 def test_the_heavy_ball_explorer_follows_both_sliders(browser, server):
@@ -541,6 +543,29 @@ def test_the_sgd_explorer_follows_its_slider(browser, server):
         page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the near end
         page.wait_for_timeout(200)
         assert page.evaluate(NOISE_LINE_JS) == [grid.summary(0.1)]
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
+
+
+def test_the_nesterov_explorer_follows_its_slider(browser, server):
+    from gdflow import explorers
+
+    grid = explorers.nesterov_ode_grid()
+    visit = Visit(browser, server)
+    try:
+        page = visit.open("book/nesterov.html")
+        page.wait_for_selector(".bookbuild-explorer input[name=halvings]")
+        slider = page.locator(".bookbuild-explorer input[name=halvings]")
+        assert page.evaluate(ODE_LINE_JS) == [grid.summary(0)]
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        assert page.evaluate(ODE_LINE_JS) == [grid.summary(1)]
+        box = slider.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(200)
+        assert page.evaluate(ODE_LINE_JS) == [grid.summary(6)]
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()

@@ -23,6 +23,7 @@ from .problems import Quadratic
 __all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
            "HeavyBallGrid", "heavy_ball_grid", "heavy_ball_explorer", "bowl_heavy_ball_grid",
            "NoiseGrid", "noise_grid", "noise_explorer", "book_noise_grid",
+           "NesterovOdeGrid", "nesterov_ode_grid", "nesterov_ode_explorer",
            "plain_number", "BOWL_START"]
 
 #: Where the website finds Vega, Vega-Lite and vega-embed (written by bookbuild.sphinxext).
@@ -476,3 +477,83 @@ def noise_explorer(grid: NoiseGrid, *, default: float = 1.0, width: int = 420, h
 def book_noise_grid() -> NoiseGrid:
     """The grid the book's SGD explorer draws (lambda = sigma = 1, 10000 chains, 300 steps)."""
     return noise_grid()
+
+
+class NesterovOdeGrid:
+    """Nesterov's method against its differential equation as the step shrinks.
+
+    On Su, Boyd and Candès' quadratic f = 0.02 x₁² + 0.005 x₂² from (1, 1): for each step
+    s = 2^{-j}, the first coordinate of the iterates at times t = k√s, the exact solution of
+    the ODE, and the largest distance max_k ||x_k - X(k√s)|| up to the horizon.
+    """
+
+    def __init__(self, exponents, times, firsts, ode_times, ode_first, gaps, horizon):
+        self.exponents, self.times, self.firsts = exponents, times, firsts
+        self.ode_times, self.ode_first, self.gaps, self.horizon = ode_times, ode_first, gaps, horizon
+
+    def index(self, exponent: int) -> int:
+        where = np.flatnonzero(self.exponents == exponent)
+        if where.size != 1:
+            raise ValueError(f"exponent {exponent!r} is not on the grid")
+        return int(where[0])
+
+    def summary(self, exponent: int) -> str:
+        i = self.index(exponent)
+        j = int(self.exponents[i])
+        return (f"s = {'1' if j == 0 else f'1/{2 ** j}'}: largest distance to the ODE up to t = {self.horizon:g} "
+                f"is {plain_number(self.gaps[i], 3)}")
+
+
+def nesterov_ode_grid(*, exponents=tuple(range(7)), horizon: float = 150.0) -> NesterovOdeGrid:
+    """Run Nesterov's method with s = 2^{-j} for each j of ``exponents`` up to time ``horizon``."""
+    from .checks.nesterov import su_boyd_candes_flow, su_boyd_candes_gaps, su_boyd_candes_quadratic
+    from .momentum import nesterov
+
+    exponents = np.asarray(exponents, dtype=int)
+    if exponents.ndim != 1 or exponents.size == 0 or np.any(exponents < 0) or np.any(exponents > 12):
+        raise ValueError("exponents must be a non-empty list of integers j in [0, 12] (steps s = 2^-j)")
+    horizon = float(horizon)
+    if not np.isfinite(horizon) or horizon <= 0:
+        raise ValueError("horizon must be a positive time")
+    q, start = su_boyd_candes_quadratic()
+    times, firsts = [], []
+    for j in exponents:
+        s = 2.0 ** -int(j)
+        run = nesterov(q, start, s, int(round(horizon / np.sqrt(s))))
+        times.append(np.arange(len(run)) * np.sqrt(s))
+        firsts.append(run.points[:, 0])
+    ode_times = np.linspace(0.0, horizon, 301)
+    ode_first = su_boyd_candes_flow(ode_times)[:, 0]
+    gaps = np.asarray(su_boyd_candes_gaps(tuple(2.0 ** -int(j) for j in exponents), horizon))
+    return NesterovOdeGrid(exponents, times, firsts, ode_times, ode_first, gaps, horizon)
+
+
+def nesterov_ode_explorer(grid: NesterovOdeGrid, *, default: int = 0, width: int = 520, height: int = 240) -> Explorer:
+    """The explorer of :func:`nesterov_ode_grid`: the iterates against the ODE's solution as a
+    slider halves the step."""
+    import altair as alt
+
+    i0 = grid.index(default)
+    runs, lines = [], []
+    for i, j in enumerate(grid.exponents):
+        runs.append({"j": int(j), "t": _rounded(grid.times[i]), "x": _rounded(grid.firsts[i])})
+        lines.append({"j": int(j), "line": grid.summary(int(j))})
+    ode = [{"t": float(t), "x": float(x)} for t, x in zip(_rounded(grid.ode_times), _rounded(grid.ode_first))]
+    step = alt.param(name="halvings", value=int(grid.exponents[i0]),
+                     bind=alt.binding_range(min=int(grid.exponents.min()), max=int(grid.exponents.max()), step=1,
+                                            name="halvings of the step, j (s = 2⁻ʲ) "))
+    chosen = "datum.j == halvings"
+    curve = alt.Chart(alt.Data(values=ode)).mark_line(color="#444444", strokeDash=[5, 3]).encode(
+        x=alt.X("t:Q", title="time t = k√s", scale=alt.Scale(domain=[0.0, grid.horizon], nice=False)),
+        y=alt.Y("x:Q", title="first coordinate"))
+    dots = alt.Chart(alt.Data(values=runs)).transform_filter(chosen).transform_flatten(["t", "x"]).mark_point(
+        color="#1262d4", size=12, filled=True).encode(x="t:Q", y="x:Q")
+    plot = (curve + dots).properties(width=width, height=height,
+                                     title="Nesterov's iterates (dots) and the ODE's solution (dashed)")
+    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
+        text="line:N", x=alt.value(0), y=alt.value(10)).properties(width=width, height=20)
+    description = ("Interactive figure. A slider halves the step s of Nesterov's method from 1 to 1/64. The "
+                   "first coordinate of its iterates on the quadratic 0.02 x₁² + 0.005 x₂², plotted at times "
+                   "k√s, is drawn against the exact solution of the differential equation of Su, Boyd and "
+                   "Candès; a line of text gives their largest distance, which shrinks with the step.")
+    return Explorer(alt.vconcat(line, plot).add_params(step), description)
