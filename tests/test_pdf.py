@@ -247,3 +247,11 @@ def test_nothing_runs_off_the_page(pdf):
     wide = [line for line in log.splitlines()
             if (m := re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\)", line)) and float(m[1]) > 20]
     assert not wide, "\n".join(wide)
+
+
+def test_the_title_page_names_version_date_licence_and_website(text):
+    first = " ".join(text.split("\f")[0].split())
+    assert "Gradient Descent and Gradient Flow" in first
+    assert re.search(r"Version \S+, (\d{4}-\d{2}-\d{2}|undated)", first), first
+    assert "CC BY 4.0" in first and "MIT" in first
+    assert "website" in first.lower()

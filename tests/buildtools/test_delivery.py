@@ -12,8 +12,9 @@ from bookbuild.sphinxext import delivery as sphinxext
 
 
 def test_latex_elements_extend_the_users_preamble():
-    config = SimpleNamespace(latex_elements={"preamble": r"\usepackage{mine}", "papersize": "a4paper"})
-    sphinxext._latex_elements(None, config)
+    config = SimpleNamespace(latex_elements={"preamble": r"\usepackage{mine}", "papersize": "a4paper"},
+                             project="T", author="A", html_baseurl="")
+    sphinxext._latex_elements(SimpleNamespace(confdir="/"), config)
     elements = config.latex_elements
     assert elements["preamble"].startswith(r"\usepackage{mine}")
     assert r"\newenvironment{gdproof}" in elements["preamble"]
@@ -23,9 +24,10 @@ def test_latex_elements_extend_the_users_preamble():
 
 
 def test_latex_elements_work_without_user_settings():
-    config = SimpleNamespace(latex_elements=None)
-    sphinxext._latex_elements(None, config)
+    config = SimpleNamespace(latex_elements=None, project="T", author="A", html_baseurl="")
+    sphinxext._latex_elements(SimpleNamespace(confdir="/"), config)
     assert r"\DeclareUnicodeCharacter{2212}" in config.latex_elements["preamble"]
+    assert r"\begin{titlepage}" in config.latex_elements["maketitle"]
 
 
 def test_unicode_table_covers_greek_and_common_math():
@@ -127,3 +129,13 @@ def test_math_counts_for_half_its_source():
     entry = nodes.entry("", nodes.paragraph("", "", nodes.math(text=r"\frac{L}{2}\|x\|^2")))
     width, word = sphinxext._printed_size(entry)
     assert width == round(len(r"\frac{L}{2}\|x\|^2") / 2) == word
+
+
+def test_the_title_page_escapes_its_text_and_says_where_the_website_is():
+    from bookbuild.sphinxext.delivery import source_version, title_page
+
+    page = title_page("A & B", "C_D", "abc1234", "2026-01-02", "https://example.org/book/")
+    assert r"A \& B" in page and r"C\_D" in page and r"\url{https://example.org/book/}" in page
+    assert "Version abc1234, 2026-01-02" in page
+    assert "make build" in title_page("T", "A", "x", "y", "")
+    assert source_version("/") == ("unversioned", "undated")  # not a git checkout

@@ -69,11 +69,44 @@ def unicode_declarations() -> str:
     return "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
 
 
+def source_version(root) -> tuple[str, str]:
+    """(short commit, commit date as YYYY-MM-DD) of the sources in ``root``, or
+    ("unversioned", "undated") outside a git checkout. The date is the commit's, not the
+    build's, so two builds of one commit print the same title page."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %cs"], capture_output=True,
+                             text=True, timeout=10, check=True).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return "unversioned", "undated"
+    return (out[0], out[1]) if len(out) == 2 else ("unversioned", "undated")
+
+
+def title_page(title: str, author: str, commit: str, date: str, website: str) -> str:
+    """The LaTeX of the PDF's title page."""
+    where = (rf"The website: \url{{{website}}}" if website
+             else r"The website is built from the same sources: \texttt{make build}")
+    return "\n".join([
+        r"\begin{titlepage}", r"\centering", r"\vspace*{3cm}",
+        rf"{{\Huge\bfseries {_latex_escape(title)}\par}}", r"\vspace{1cm}",
+        r"{\Large An executable textbook: every theorem checked by the code that builds it\par}",
+        r"\vspace{2cm}", rf"{{\large {_latex_escape(author)}\par}}", r"\vfill",
+        rf"Version {_latex_escape(commit)}, {_latex_escape(date)}\par", r"\vspace{0.4cm}",
+        r"Text licensed under CC BY 4.0; code under the MIT licence\par", r"\vspace{0.4cm}",
+        where + r"\par", r"\end{titlepage}", ""])
+
+
 def _latex_elements(app, config):
-    """Extend ``latex_elements``: proof environment, one-sided layout, no blank pages."""
+    """Extend ``latex_elements``: proof environment, one-sided layout, no blank pages, and a
+    title page with the version, date, licence and where the website is."""
     elements = dict(config.latex_elements or {})
     elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE + unicode_declarations()
     elements.setdefault("extraclassoptions", "openany,oneside")
+    commit, date = source_version(app.confdir)
+    website = (getattr(config, "html_baseurl", "") or "").strip()
+    title = getattr(config, "html_title", "") or config.project  # jupyter-book sets the first from `title:`
+    elements.setdefault("maketitle", title_page(title, config.author, commit, date, website))
     config.latex_elements = elements
 
 
