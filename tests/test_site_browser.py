@@ -571,6 +571,32 @@ def test_the_nesterov_explorer_follows_its_slider(browser, server):
         visit.close()
 
 
+EXPLORER_PAGES = {"step-size": "book/bridge.html", "heavy-ball": "book/momentum.html",
+                  "nesterov-ode": "book/nesterov.html", "sgd-noise": "book/stochastic-gradient.html"}
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_explorer_screenshots(browser, server, dark):
+    """Each interactive figure at 1400 px and on a 390 px phone, light and dark, into the
+    test artifacts (for a reader's eye; the assertions are in the explorer tests above)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    visit = Visit(browser, server, dark=dark)
+    try:
+        for width in (1400, 390):
+            visit.page.set_viewport_size({"width": width, "height": 900})
+            for name, path in EXPLORER_PAGES.items():
+                page = visit.open(path)
+                page.wait_for_selector(".bookbuild-explorer svg")
+                figure = page.locator(".bookbuild-explorer")
+                figure.scroll_into_view_if_needed()
+                target = ARTIFACTS / f"explorer-{name}-{width}px-{'dark' if dark else 'light'}.png"
+                figure.screenshot(path=str(target))
+                assert target.stat().st_size > 5_000
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
+
+
 def test_every_formula_is_typeset(site, report):
     failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
     assert not failing, failing
