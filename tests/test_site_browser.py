@@ -448,13 +448,39 @@ def test_the_table_check_sees_a_column_out_of_view(browser, server, site):
     assert "book/claims-ledger.html" in hidden
 
 
-EXPLORER_LINE_JS = r"""() => [...document.querySelectorAll('.bookbuild-explorer svg text')]
-  .map(t => t.textContent).filter(t => t.startsWith('ηL = '))"""
+EXPLORER_LINE_JS = r"""(start) => [...document.querySelectorAll('.bookbuild-explorer svg text')]
+  .map(t => t.textContent).filter(t => t.startsWith(start))"""
 
 
-HEAVY_BALL_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'αL = '")
-NOISE_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'ηλ = '")
-ODE_LINE_JS = EXPLORER_LINE_JS.replace("'ηL = '", "'s = '")
+class Explorer:
+    """An interactive figure on a loaded page, driven as a reader would."""
+
+    def __init__(self, page, line_start: str, slider_names):
+        self.page, self.line_start = page, line_start
+        page.wait_for_selector(f".bookbuild-explorer input[name={slider_names[-1]}]")
+        self.sliders = {n: page.locator(f".bookbuild-explorer input[name={n}]") for n in slider_names}
+
+    def line(self) -> list[str]:
+        """The figure's line of numbers (the one starting with ``line_start``)."""
+        return self.page.evaluate(EXPLORER_LINE_JS, self.line_start)
+
+    def svg(self) -> str:
+        return self.page.inner_html(".bookbuild-explorer svg")
+
+    def label(self, name: str) -> str:
+        return self.sliders[name].locator("xpath=..").inner_text()
+
+    def press(self, name: str, key: str, times: int = 1):
+        self.sliders[name].focus()
+        for _ in range(times):
+            self.page.keyboard.press(key)
+        self.page.wait_for_timeout(200)
+
+    def click_end(self, name: str, far: bool = True):
+        box = self.sliders[name].bounding_box()
+        x = box["x"] + box["width"] - 2 if far else box["x"] + 2
+        self.page.mouse.click(x, box["y"] + box["height"] / 2)
+        self.page.wait_for_timeout(200)
 
 
 def test_the_step_size_explorer_follows_its_slider(browser, server, site):
@@ -465,25 +491,19 @@ def test_the_step_size_explorer_follows_its_slider(browser, server, site):
     visit = Visit(browser, server)
     try:
         page = visit.open("book/bridge.html")
-        page.wait_for_selector(".bookbuild-explorer input[type=range]")
-        slider = page.locator(".bookbuild-explorer input[type=range]")
-        assert slider.get_attribute("name") == "etaL"
-        assert "step size" in slider.locator("xpath=..").inner_text()  # the slider has its label
-        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(1.0)]
+        figure = Explorer(page, "ηL = ", ["etaL"])
+        assert "step size" in figure.label("etaL")  # the slider has its label
+        assert figure.line() == [grid.summary(1.0)]
         paths = page.locator(".bookbuild-explorer svg path").count()
-        before = page.inner_html(".bookbuild-explorer svg")
-        slider.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(200)
-        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(1.1)]
-        assert page.inner_html(".bookbuild-explorer svg") != before  # the plot changed
-        box = slider.bounding_box()
-        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # the far end
-        page.wait_for_timeout(200)
-        assert page.evaluate(EXPLORER_LINE_JS) == [grid.summary(2.2)]
+        before = figure.svg()
+        figure.press("etaL", "ArrowRight")
+        assert figure.line() == [grid.summary(1.1)]
+        assert figure.svg() != before  # the plot changed
+        figure.click_end("etaL")
+        assert figure.line() == [grid.summary(2.2)]
         assert page.locator(".bookbuild-explorer svg path").count() >= paths
         assert not visit.errors and not visit.foreign
-        assert page.evaluate(EXPLORER_LINE_JS) != [grid.summary(2.1)]  # the comparison can fail
+        assert figure.line() != [grid.summary(2.1)]  # the comparison can fail
     finally:
         visit.close()
     bundle = site / "_static" / "vega-bundle.js"
@@ -500,22 +520,15 @@ def test_the_heavy_ball_explorer_follows_both_sliders(browser, server):
     grid = explorers.bowl_heavy_ball_grid()
     visit = Visit(browser, server)
     try:
-        page = visit.open("book/momentum.html")
-        page.wait_for_selector(".bookbuild-explorer input[name=beta]")
-        step = page.locator(".bookbuild-explorer input[name=alphaL]")
-        momentum = page.locator(".bookbuild-explorer input[name=beta]")
-        assert "momentum" in momentum.locator("xpath=..").inner_text()
-        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(2.0, 0.3)]
-        before = page.inner_html(".bookbuild-explorer svg")
-        momentum.focus()
-        page.keyboard.press("ArrowLeft")  # beta 0.3 -> 0.2
-        page.wait_for_timeout(200)
-        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(2.0, 0.2)]
-        assert page.inner_html(".bookbuild-explorer svg") != before
-        box = step.bounding_box()
-        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # alpha L to 3.75
-        page.wait_for_timeout(200)
-        assert page.evaluate(HEAVY_BALL_LINE_JS) == [grid.summary(3.75, 0.2)]
+        figure = Explorer(visit.open("book/momentum.html"), "αL = ", ["alphaL", "beta"])
+        assert "momentum" in figure.label("beta")
+        assert figure.line() == [grid.summary(2.0, 0.3)]
+        before = figure.svg()
+        figure.press("beta", "ArrowLeft")  # beta 0.3 -> 0.2
+        assert figure.line() == [grid.summary(2.0, 0.2)]
+        assert figure.svg() != before
+        figure.click_end("alphaL")  # alpha L to 3.75
+        assert figure.line() == [grid.summary(3.75, 0.2)]
         assert grid.summary(3.75, 0.2).endswith("does not converge")
         assert not visit.errors and not visit.foreign
     finally:
@@ -528,21 +541,14 @@ def test_the_sgd_explorer_follows_its_slider(browser, server):
     grid = explorers.book_noise_grid()
     visit = Visit(browser, server)
     try:
-        page = visit.open("book/stochastic-gradient.html")
-        page.wait_for_selector(".bookbuild-explorer input[name=etaLambda]")
-        slider = page.locator(".bookbuild-explorer input[name=etaLambda]")
-        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(1.0)]
-        before = page.inner_html(".bookbuild-explorer svg")
-        slider.focus()
-        for _ in range(3):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(200)
-        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(1.3)]
-        assert page.inner_html(".bookbuild-explorer svg") != before
-        box = slider.bounding_box()
-        page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the near end
-        page.wait_for_timeout(200)
-        assert page.evaluate(NOISE_LINE_JS) == [grid.summary(0.1)]
+        figure = Explorer(visit.open("book/stochastic-gradient.html"), "ηλ = ", ["etaLambda"])
+        assert figure.line() == [grid.summary(1.0)]
+        before = figure.svg()
+        figure.press("etaLambda", "ArrowRight", times=3)
+        assert figure.line() == [grid.summary(1.3)]
+        assert figure.svg() != before
+        figure.click_end("etaLambda", far=False)  # the near end
+        assert figure.line() == [grid.summary(0.1)]
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()
@@ -554,18 +560,12 @@ def test_the_nesterov_explorer_follows_its_slider(browser, server):
     grid = explorers.nesterov_ode_grid()
     visit = Visit(browser, server)
     try:
-        page = visit.open("book/nesterov.html")
-        page.wait_for_selector(".bookbuild-explorer input[name=halvings]")
-        slider = page.locator(".bookbuild-explorer input[name=halvings]")
-        assert page.evaluate(ODE_LINE_JS) == [grid.summary(0)]
-        slider.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(200)
-        assert page.evaluate(ODE_LINE_JS) == [grid.summary(1)]
-        box = slider.bounding_box()
-        page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(200)
-        assert page.evaluate(ODE_LINE_JS) == [grid.summary(6)]
+        figure = Explorer(visit.open("book/nesterov.html"), "s = ", ["halvings"])
+        assert figure.line() == [grid.summary(0)]
+        figure.press("halvings", "ArrowRight")
+        assert figure.line() == [grid.summary(1)]
+        figure.click_end("halvings")
+        assert figure.line() == [grid.summary(6)]
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()

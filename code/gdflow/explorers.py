@@ -58,6 +58,14 @@ def plain_number(value: float, digits: int = 2) -> str:
     return f"{sign}{mantissa:.{digits - 1}f} × 10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
+def _grid_position(values, value, what: str) -> int:
+    """The position of ``value`` (a setting a slider can take) in the grid ``values``."""
+    where = np.flatnonzero(np.isclose(values, value, rtol=0.0, atol=1e-9))
+    if where.size != 1:
+        raise ValueError(f"{what} {value!r} is not on the grid {np.asarray(values).tolist()}")
+    return int(where[0])
+
+
 class Explorer:
     """An interactive figure: HTML for the website, SVG of the default setting elsewhere.
 
@@ -122,10 +130,7 @@ class StepSizeGrid:
 
     def index(self, step_factor: float) -> int:
         """The grid position of ``step_factor`` (a value the slider can take)."""
-        where = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
-        if where.size != 1:
-            raise ValueError(f"step factor {step_factor!r} is not on the grid {self.step_factors.tolist()}")
-        return int(where[0])
+        return _grid_position(self.step_factors, step_factor, "step factor")
 
     def summary(self, step_factor: float) -> str:
         """The line the explorer prints for ``step_factor``."""
@@ -263,11 +268,8 @@ class HeavyBallGrid:
         self.radii, self.measured = radii, measured
 
     def index(self, step_factor: float, momentum: float) -> tuple[int, int]:
-        i = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
-        j = np.flatnonzero(np.isclose(self.momenta, momentum, rtol=0.0, atol=1e-9))
-        if i.size != 1 or j.size != 1:
-            raise ValueError(f"(alpha L, beta) = ({step_factor!r}, {momentum!r}) is not on the grid")
-        return int(i[0]), int(j[0])
+        return (_grid_position(self.step_factors, step_factor, "step factor"),
+                _grid_position(self.momenta, momentum, "momentum"))
 
     def summary(self, step_factor: float, momentum: float) -> str:
         """The line the explorer prints for one setting."""
@@ -398,10 +400,7 @@ class NoiseGrid:
         self.measured, self.exact, self.sde, self.num_chains = measured, exact, sde, num_chains
 
     def index(self, step_factor: float) -> int:
-        where = np.flatnonzero(np.isclose(self.step_factors, step_factor, rtol=0.0, atol=1e-9))
-        if where.size != 1:
-            raise ValueError(f"step factor {step_factor!r} is not on the grid")
-        return int(where[0])
+        return _grid_position(self.step_factors, step_factor, "step factor")
 
     def summary(self, step_factor: float) -> str:
         i = self.index(step_factor)
@@ -492,10 +491,7 @@ class NesterovOdeGrid:
         self.ode_times, self.ode_first, self.gaps, self.horizon = ode_times, ode_first, gaps, horizon
 
     def index(self, exponent: int) -> int:
-        where = np.flatnonzero(self.exponents == exponent)
-        if where.size != 1:
-            raise ValueError(f"exponent {exponent!r} is not on the grid")
-        return int(where[0])
+        return _grid_position(self.exponents, exponent, "exponent")
 
     def summary(self, exponent: int) -> str:
         i = self.index(exponent)

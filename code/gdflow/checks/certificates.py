@@ -97,13 +97,19 @@ def _hb_quadratic(horizons, kappa):
     return np.array([worst[n] for n in horizons])
 
 
-def _valid_and_tight(cid, name, ratios, tight: bool):
+def _ratio_checks(cid, name, ratios, tight: bool, tol: float, why_valid: str = _VALID,
+                  why_tight: str = _TIGHT):
+    """Certified worst case / bound at most 1 (valid) and, if ``tight``, at least 1, within ``tol``."""
     checks = [at_most(cid, f"max over N of certified worst case / bound, {name}", float(np.max(ratios)),
-                      1.0, TOL, _VALID)]
+                      1.0, tol, why_valid)]
     if tight:
         checks.append(at_least(cid, f"min over N of certified worst case / bound, {name} (tight)",
-                               float(np.min(ratios)), 1.0, TOL, _TIGHT))
+                               float(np.min(ratios)), 1.0, tol, why_tight))
     return checks
+
+
+def _valid_and_tight(cid, name, ratios, tight: bool):
+    return _ratio_checks(cid, name, ratios, tight, TOL)
 
 
 @claim("P01", label="thm-gd-convex-rate", evidence="certificate",
@@ -268,17 +274,6 @@ def check_nesterov_strongly_convex_certificate(*, condition_number: float = 10.0
         at_most("P09", f"certified worst case / bound at N = {horizons[-1]} (the bound is loose)",
                 float(ratios[-1]), 0.5, 0.0, "measured about 0.30; the bound's rate 1 − 1/√κ is slower than "
                 "the method's worst case on this class")]
-
-
-def _ratio_checks(cid, name, ratios, tight: bool, tol: float, why_valid: str = _VALID,
-                  why_tight: str = _TIGHT):
-    """:func:`_valid_and_tight` with a tolerance of its own."""
-    checks = [at_most(cid, f"max over N of certified worst case / bound, {name}", float(np.max(ratios)),
-                      1.0, tol, why_valid)]
-    if tight:
-        checks.append(at_least(cid, f"min over N of certified worst case / bound, {name} (tight)",
-                               float(np.min(ratios)), 1.0, tol, why_tight))
-    return checks
 
 
 @claim("P10", label="lem-sufficient-decrease", evidence="certificate",
