@@ -94,3 +94,50 @@ def test_an_inaccurate_first_solver_falls_back_visibly():
         pytest.skip("Clarabel answered this program accurately on this machine")
     assert c.solver == "SCS" and "CLARABEL" in c.fallbacks[0]
     assert c.worst_case == pytest.approx(0.5 * (0.9 / 1.1) ** 6, rel=1e-6)
+
+
+@pytest.fixture
+def fake_low_rank(monkeypatch):
+    """PEPit's solve, answering the plain program accurately (dual 0.25, primal 0.25) and the
+    low-rank search as ``answer(tolerance)`` says: a status and a primal value."""
+    from PEPit import PEP
+
+    def install(answer):
+        def fake_solve(self, **options):
+            tol = options.get("tol_dimension_reduction")
+            status, primal = ("optimal", 0.25) if tol is None else answer(options["solver"], tol)
+            prob = type("P", (), {"status": status})()
+            self.wrapper = type("W", (), {"prob": prob, "objective": type("O", (), {"value": primal})(),
+                                          "solver_name": options["solver"]})()
+            return 0.25
+
+        monkeypatch.setattr(PEP, "solve", fake_solve)
+        monkeypatch.setattr("PEPit.point.Point.eval", lambda self: np.zeros(1))
+        monkeypatch.setattr("PEPit.expression.Expression.eval", lambda self: 0.0)
+
+    pep._certify.cache_clear()
+    yield install
+    pep._certify.cache_clear()
+
+
+def test_low_rank_search_loosens_its_tolerance_visibly(fake_low_rank):
+    # the smallest tolerance is reported inaccurate (as Clarabel does for some horizons on some
+    # machines); the next one answers, the certified value is the plain solve's, and the
+    # certificate lists the attempt that failed
+    fake_low_rank(lambda solver, tol: ("optimal_inaccurate", 0.25) if tol < 1e-6 else ("optimal", 0.25 - tol))
+    c = certify("proximal", 3, smoothness=None, low_rank=True)
+    assert c.worst_case == 0.25 and c.primal == 0.25 and c.status == "optimal"
+    assert len(c.fallbacks) == 1 and "CLARABEL (tolerance 1e-07): status 'optimal_inaccurate'" in c.fallbacks[0]
+
+
+def test_low_rank_search_that_never_succeeds_is_an_error(fake_low_rank):
+    fake_low_rank(lambda solver, tol: ("optimal_inaccurate", 0.25))
+    with pytest.raises(CertificateError, match=r"\(low rank\).*SCS \(tolerance 1e-05\)"):
+        certify("proximal", 3, smoothness=None, low_rank=True)
+
+
+def test_low_rank_worst_case_far_below_the_certified_value_is_rejected(fake_low_rank):
+    # an "optimal" low-rank solve whose value falls short by more than its tolerance is not a worst case
+    fake_low_rank(lambda solver, tol: ("optimal", 0.2))
+    with pytest.raises(CertificateError, match=r"is not within 1e-07 of the certified 0.25"):
+        certify("proximal", 3, smoothness=None, low_rank=True)
