@@ -52,3 +52,50 @@ def test_bad_input_is_named(call, match):
 def test_divergence_is_reported():
     with pytest.raises(DivergenceError, match="diverged"):
         sgd.sgd_chains([1.0], 1.0, 2.5, 200, 10, seed=1)
+
+
+def test_weak_errors_match_the_closed_forms_at_one_step_size():
+    from gdflow.sgd import weak_errors
+    eta, lam, sigma, x0 = 0.25, 1.0, 1.0, 1.0  # T = 1: four steps
+    q = 1 - eta
+    sgd = q**8 + eta**2 * (1 - q**8) / (1 - q**2)
+    errors = weak_errors(lam, sigma, x0, 1.0, [eta])
+    assert errors["flow"][0] == pytest.approx(abs(sgd - np.exp(-2.0)), rel=1e-12)
+    sme1 = np.exp(-2.0) + eta * (1 - np.exp(-2.0)) / 2
+    assert errors["sme1"][0] == pytest.approx(abs(sgd - sme1), rel=1e-12)
+    rate = 1 + eta / 2
+    sme2 = np.exp(-2 * rate) + eta * (1 - np.exp(-2 * rate)) / (2 * rate)
+    assert errors["sme2"][0] == pytest.approx(abs(sgd - sme2), rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(step_sizes=[0.3]), "divide the horizon"),
+    (dict(step_sizes=[-0.25]), "step_sizes must be positive"),
+    (dict(noise=-1.0), "noise must be finite and non-negative"),
+    (dict(start=np.nan), "start must be finite"),
+    (dict(curvature=8.0), "eta lambda < 1"),
+])
+def test_weak_errors_name_bad_input(kwargs, match):
+    from gdflow.sgd import weak_errors
+    args = dict(curvature=1.0, noise=1.0, start=1.0, horizon=1.0, step_sizes=[0.25]) | kwargs
+    with pytest.raises(ValueError, match=match):
+        weak_errors(**args)
+
+
+def test_averaged_mean_square_of_two_steps_by_hand():
+    # theta_bar_2 = (theta_0 + theta_1)/2 = ((1 + a) x0 - eta sigma xi)/2 with a = 1 - eta lambda
+    from gdflow.sgd import averaged_mean_square
+    eta, lam, sigma, x0 = 0.3, 2.0, 0.7, 1.5
+    a = 1 - eta * lam
+    last, averaged = averaged_mean_square(lam, sigma, eta, 2, x0, (1, 2))
+    assert averaged[1] == pytest.approx(((1 + a) ** 2 * x0**2 + (eta * sigma) ** 2) / 4, rel=1e-14)
+    assert averaged[0] == pytest.approx(x0**2, rel=1e-14)
+    assert last[1] == pytest.approx(a**4 * x0**2 + (eta * sigma) ** 2 * (1 + a**2), rel=1e-14)
+
+
+def test_averaged_mean_square_names_bad_input():
+    from gdflow.sgd import averaged_mean_square, polynomial_steps
+    with pytest.raises(ValueError, match="record must hold steps in 1..5"):
+        averaged_mean_square(1.0, 1.0, 0.1, 5, 1.0, (6,))
+    with pytest.raises(ValueError, match="power must be positive"):
+        polynomial_steps(1.0, 10.0, 0.0)

@@ -20,8 +20,9 @@ import numpy as np
 from ._validation import count, nonnegative_number, positive_array, positive_number
 from .trajectory import DivergenceError
 
-__all__ = ["constant_steps", "decreasing_steps", "moments", "sgd_chains", "stationary_variance",
-           "sme_stationary_variance", "mean_square_bound"]
+__all__ = ["constant_steps", "decreasing_steps", "polynomial_steps", "moments", "sgd_chains",
+           "stationary_variance", "sme_stationary_variance", "mean_square_bound", "weak_errors",
+           "averaged_mean_square"]
 
 
 def constant_steps(step_size: float) -> Callable[[int], float]:
@@ -35,6 +36,14 @@ def decreasing_steps(scale: float, offset: float) -> Callable[[int], float]:
     c = positive_number(scale, "scale")
     k0 = positive_number(offset, "offset")
     return lambda k: c / (k + k0)
+
+
+def polynomial_steps(scale: float, offset: float, power: float) -> Callable[[int], float]:
+    """The schedule eta_k = scale / (k + offset)**power, k = 0, 1, ... (Polyak-Ruppert: 1/2 < power < 1)."""
+    c = positive_number(scale, "scale")
+    k0 = positive_number(offset, "offset")
+    gamma = positive_number(power, "power")
+    return lambda k: c / (k + k0) ** gamma
 
 
 def _schedule(steps):
@@ -132,3 +141,76 @@ def mean_square_bound(steps, distance_sq: float, noise_sq: float, step_size: flo
     eta = positive_number(step_size, "step_size")
     mu = positive_number(strong_convexity, "strong_convexity")
     return (1.0 - eta * mu) ** k * distance_sq + eta * noise_sq / mu
+
+
+def weak_errors(curvature: float, noise: float, start: float, horizon: float, step_sizes) -> dict:
+    r"""|E theta_k^2 - E X_T^2| at T = k eta = ``horizon`` for three continuous models of SGD.
+
+    SGD runs on lambda theta^2 / 2 with additive noise sigma; all four second moments are exact
+    (Gaussian linear recursions and Ornstein-Uhlenbeck processes). The models:
+
+    - ``"flow"``: the gradient flow x' = -lambda x (no noise);
+    - ``"sme1"``: dX = -lambda X dt + sqrt(eta) sigma dW (Li-Tai-E's first-order equation);
+    - ``"sme2"``: the same with the drift of the modified function f + (eta/4)|f'|^2, i.e. the
+      rate lambda (1 + eta lambda / 2) (their second-order equation).
+
+    Each eta must divide the horizon into a whole number of steps, with 0 < eta lambda < 1.
+    Returns a dict of arrays, one error per step size.
+    """
+    lam = positive_number(curvature, "curvature")
+    sigma = nonnegative_number(noise, "noise")
+    x0 = float(np.asarray(start, dtype=float))
+    if not np.isfinite(x0):
+        raise ValueError(f"start must be finite; got {start!r}")
+    horizon = positive_number(horizon, "horizon")
+    etas = positive_array(step_sizes, "step_sizes")
+    errors = {"flow": [], "sme1": [], "sme2": []}
+    for eta in etas:
+        k = round(horizon / eta)
+        if k < 1 or abs(k * eta - horizon) > 1e-9 * horizon or eta * lam >= 1.0:
+            raise ValueError(f"each step size must divide the horizon {horizon:g} and have eta lambda < 1; "
+                             f"got {eta!r}")
+        q = 1.0 - eta * lam
+        sgd = (q**k * x0) ** 2 + (eta * sigma) ** 2 * (1.0 - q ** (2 * k)) / (1.0 - q**2)
+
+        def ornstein_uhlenbeck(rate):
+            return (np.exp(-rate * horizon) * x0) ** 2 + eta * sigma**2 * -np.expm1(-2 * rate * horizon) / (2 * rate)
+
+        errors["flow"].append(abs(sgd - (np.exp(-lam * horizon) * x0) ** 2))
+        errors["sme1"].append(abs(sgd - ornstein_uhlenbeck(lam)))
+        errors["sme2"].append(abs(sgd - ornstein_uhlenbeck(lam * (1.0 + eta * lam / 2.0))))
+    return {name: np.array(values) for name, values in errors.items()}
+
+
+def averaged_mean_square(curvature: float, noise: float, steps, num_steps: int, start: float,
+                         record) -> tuple[np.ndarray, np.ndarray]:
+    r"""Exact E theta_k^2 and E bar-theta_k^2, bar-theta_k = (1/k) sum_{j<k} theta_j, at the steps in ``record``.
+
+    One mode lambda theta^2 / 2 with additive noise sigma; ``steps`` is a step size or a
+    schedule. The pair (theta_k, s_k = sum_{j<k} theta_j) is Gaussian and its mean and
+    covariance follow a linear recursion, computed here exactly.
+    """
+    lam = positive_number(curvature, "curvature")
+    sigma = nonnegative_number(noise, "noise")
+    x0 = float(np.asarray(start, dtype=float))
+    if not np.isfinite(x0):
+        raise ValueError(f"start must be finite; got {start!r}")
+    n = count(num_steps, "num_steps", minimum=1)
+    wanted = sorted({count(k, "record step", minimum=1) for k in record})
+    if not wanted or wanted[-1] > n:
+        raise ValueError(f"record must hold steps in 1..{n}; got {record!r}")
+    schedule = _schedule(steps)
+    mean, mean_sum = x0, 0.0          # E theta_k, E s_k
+    var, cov, var_sum = 0.0, 0.0, 0.0  # Var theta_k, Cov(theta_k, s_k), Var s_k
+    last, averaged = [], []
+    for k in range(n):
+        eta = positive_number(schedule(k), f"step_size({k})")
+        a = 1.0 - eta * lam
+        # s_{k+1} = s_k + theta_k and theta_{k+1} = a theta_k - eta sigma xi_k
+        var_sum, cov = var_sum + 2.0 * cov + var, a * (cov + var)
+        var = a * a * var + (eta * sigma) ** 2
+        mean_sum, mean = mean_sum + mean, a * mean
+        if k + 1 in wanted:
+            last.append(mean**2 + var)
+            averaged.append((mean_sum**2 + var_sum) / (k + 1) ** 2)
+    return np.array(last), np.array(averaged)
