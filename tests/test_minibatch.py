@@ -86,3 +86,11 @@ def test_bad_problems_are_named(features, targets, match):
 def test_bad_arguments_are_named(problem, call, match):
     with pytest.raises(ValueError, match=match):
         call(problem)
+
+
+@pytest.mark.parametrize("batch", [1, 4, 64])
+def test_bisection_finds_the_first_crossing(problem, batch):
+    # the bisection assumes rho(T) < 1 on all of (0, eta_c): check it on a fine grid
+    critical = problem.critical_step(batch)
+    grid = np.linspace(critical / 400, critical * (1 - 1e-6), 400)
+    assert max(problem.spectral_radius(eta, batch) for eta in grid) < 1.0
