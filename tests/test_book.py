@@ -198,3 +198,20 @@ def test_the_site_has_a_favicon(site):
 def test_execution_statistics_use_words_not_emoji(site):
     html = (site / "book" / "execution-statistics.html").read_text(encoding="utf-8")
     assert "✅" not in html and "❌" not in html and "passed" in html
+
+
+def test_citations_in_the_text_match_the_labels_of_the_list(site):
+    # the text cites author-year ("Taylor et al. (2017b)"); the list must label each entry the
+    # same way, not with a number the text never shows
+    references = (site / "book" / "references.html").read_text(encoding="utf-8")
+    labels = dict(re.findall(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
+                             r'<span class="fn-bracket">\[</span>([^<]+)<', references))
+    assert labels and not any(label.strip().isdigit() for label in labels.values())
+    cited = 0
+    for page in (site / "book").glob("*.html"):
+        for target, year in re.findall(r'href="references\.html#([^"]+)"[^>]*>(\d{4}[a-z]?)<',
+                                       page.read_text(encoding="utf-8")):
+            cited += 1
+            assert labels[target].endswith(", " + year), (page.name, target, labels[target], year)
+    assert cited > 20
+    assert len(set(labels.values())) == len(labels), "two entries share a label"

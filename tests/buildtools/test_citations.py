@@ -1,0 +1,29 @@
+"""bookbuild.sphinxext.citations: author-year labels for the list of references."""
+
+from pybtex.database import Entry, Person
+
+from bookbuild.sphinxext.citations import AuthorYearLabels, author_year
+
+
+def entry(year, *authors, key="k"):
+    e = Entry("article", fields={"title": "T", "year": year})
+    e.key = key
+    for name in authors:
+        e.add_person(Person(name), "author")
+    return e
+
+
+def test_one_two_and_many_authors():
+    assert author_year(entry("1983", "Nesterov, Yurii")) == "Nesterov, 1983"
+    assert author_year(entry("1992", "Polyak, Boris T.", "Juditsky, Anatoli B.")) == "Polyak and Juditsky, 1992"
+    assert author_year(entry("2021", "Cohen, J.", "Kaur, S.", "Li, Y.")) == "Cohen et al., 2021"
+    assert author_year(entry("2009", "van der Vaart, Aad")) == "van der Vaart, 2009"
+    assert author_year(entry("2001", "G{\\\"u}ler, Osman")) == "Güler, 2001"
+
+
+def test_entries_that_would_share_a_label_get_letters():
+    entries = [entry("2017", "Taylor, A.", "Hendrickx, J.", "Glineur, F."),
+               entry("2017", "Taylor, A.", "Hendrickx, J.", "Glineur, F."),
+               entry("2018", "Taylor, A.", "Hendrickx, J.", "Glineur, F.")]
+    assert list(AuthorYearLabels().format_labels(entries)) == [
+        "Taylor et al., 2017a", "Taylor et al., 2017b", "Taylor et al., 2018"]
