@@ -41,9 +41,11 @@ pdf: setup
 	@rm -f _build/latex/book.pdf
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 	@test -f _build/latex/book.pdf || { echo "_build/latex/book.pdf was not produced"; exit 1; }
-	@if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; \
-	  echo "Copied the PDF to _build/html/book.pdf (the site links to it)."; \
-	else echo "No _build/html yet: run make build, then make pdf, for the site to offer the PDF."; fi
+	@# The website offers the PDF only when it exists: build the website again (its pages are
+	@# re-read from the cache, not run) so that it copies the PDF and links to it.
+	@if [ -d _build/html ]; then $(JB) build . $(BUILD_FLAGS) && \
+	  echo "The website offers the PDF: _build/html/book.pdf"; \
+	else echo "No _build/html yet: make build now offers the PDF (it copies _build/latex/book.pdf)."; fi
 
 clean:
 	rm -rf _build

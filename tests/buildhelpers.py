@@ -36,3 +36,13 @@ def copy_tree(dest: Path) -> Path:
                                     ".hypothesis", "*.egg-info", "test-artifacts")
     shutil.copytree(ROOT, dest, ignore=ignore)
     return dest
+
+
+def build_in_place(root: Path):
+    """Build the project copy at ``root`` into its own ``_build``, its ``code/`` first on the
+    path (so that kernels import the copy's package). Returns (process, stdout + stderr)."""
+    env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_EXECUTION_WORKERS": "2",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([*jupyter_book(), "build", str(root), *BUILD_FLAGS], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=900)
+    return result, result.stdout + result.stderr

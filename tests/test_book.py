@@ -215,3 +215,10 @@ def test_citations_in_the_text_match_the_labels_of_the_list(site):
             assert labels[target].endswith(", " + year), (page.name, target, labels[target], year)
     assert cited > 20
     assert len(set(labels.values())) == len(labels), "two entries share a label"
+
+
+def test_the_site_offers_the_pdf_only_when_it_has_it(site):
+    has_pdf = (site / "book.pdf").is_file()
+    index = (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert ("book-pdf-button" in index) == has_pdf and ("book-pdf-link" in index) == has_pdf
+    assert ("book-pdf-missing" in index) == (not has_pdf)

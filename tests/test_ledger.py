@@ -84,3 +84,13 @@ def test_ledger_is_grouped_by_chapter_in_reading_order():
 
 def test_measured_quantities_read_as_words():
     assert ledger._readable("max_k (f − f*)/b_k and min_(k≥1) x") == "max over k (f − f*)/b_k and min over k≥1 x"
+
+
+def test_statements_have_no_combining_characters():
+    # the ledger prints every statement in the PDF, and pdflatex's utf8 input has no
+    # combining accents (a θ̄ written as θ + U+0304 stopped the PDF build)
+    import unicodedata
+
+    for claim_id, spec in claims.registry().items():
+        marks = [hex(ord(ch)) for ch in spec.statement if unicodedata.combining(ch)]
+        assert not marks, f"{claim_id}: combining characters {marks} in its statement"

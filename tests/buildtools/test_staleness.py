@@ -8,14 +8,12 @@ import the copy's package, which the test then edits.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
 import pytest
 
 from bookbuild.synthetic import PAGE_HEADER
-from buildhelpers import BUILD_FLAGS, copy_tree, jupyter_book
+from buildhelpers import build_in_place as build, copy_tree
 
 pytestmark = pytest.mark.book
 
@@ -61,14 +59,6 @@ def make_book(tmp_path):
 
 def set_probe(root, value):
     (root / "code" / "gdflow" / "_stale_probe.py").write_text(f'"""Build probe."""\n\nVALUE = {value}\n')
-
-
-def build(root):
-    env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_EXECUTION_WORKERS": "2",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([*jupyter_book(), "build", str(root), *BUILD_FLAGS], cwd=root, env=env,
-                            capture_output=True, text=True, timeout=900)
-    return result, result.stdout + result.stderr
 
 
 def executed(log):

@@ -7,6 +7,9 @@ from __future__ import annotations
 # Delivery: the PDF (LaTeX builder) and the link to it from the website.
 # ---------------------------------------------------------------------------
 
+import shutil
+from pathlib import Path
+
 from docutils import nodes as _nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -280,14 +283,55 @@ def _latex_escape(text):
     return "".join(table.get(c, c) for c in text)
 
 
+def pdf_source(app) -> Path:
+    """Where the LaTeX builder leaves the PDF (``_build/latex/book.pdf`` beside ``_build/html``)."""
+    return Path(app.outdir).parent / "latex" / BOOK_PDF
+
+
+#: What the PDF depends on, relative to the project: a PDF older than any of these is stale.
+PDF_SOURCES = ("book", "code", "_config.yml", "_toc.yml")
+
+
+def pdf_state(app) -> str:
+    """``"fresh"``, ``"stale"`` (older than a source of the book) or ``"missing"``."""
+    pdf = pdf_source(app)
+    if not pdf.is_file():
+        return "missing"
+    root = Path(app.srcdir)
+    newest = 0.0
+    for name in PDF_SOURCES:
+        path = root / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        newest = max([newest, *(f.stat().st_mtime for f in files)])
+    return "fresh" if pdf.stat().st_mtime >= newest else "stale"
+
+
+def offers_pdf(app) -> bool:
+    """Whether this build's website offers the PDF: only when a PDF as new as the sources exists.
+
+    The LaTeX builder keeps the link (its layout transform removes it from the PDF itself).
+    """
+    if app is None or getattr(app.builder, "format", "html") != "html":
+        return True
+    return pdf_state(app) == "fresh"
+
+
 def book_pdf_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{book-pdf}`text``: a link from the current page to the whole-book PDF.
 
     The PDF sits at the root of the website (``make pdf`` puts it there); the link
-    is relative, so the site works from any address and from ``file://``.
+    is relative, so the site works from any address and from ``file://``. A website
+    built without the PDF says how to make it instead of linking to nothing.
     """
-    docname = inliner.document.settings.env.docname
-    uri = "../" * docname.count("/") + BOOK_PDF
+    env = inliner.document.settings.env
+    if not offers_pdf(getattr(env, "app", None)):
+        note = _nodes.inline(rawtext, "", classes=["book-pdf-missing"])
+        why = "without the PDF" if pdf_state(env.app) == "missing" else "when its PDF was older than the text"
+        note += _nodes.Text(f"{text}: this copy of the website was built {why}; ")
+        note += _nodes.literal("make pdf", "make pdf")
+        note += _nodes.Text(" builds it and adds it here")
+        return [note], []
+    uri = "../" * env.docname.count("/") + BOOK_PDF
     ref = _nodes.reference(rawtext, text, refuri=uri, classes=["book-pdf-link"])
     return [ref], []
 
@@ -295,7 +339,7 @@ def book_pdf_role(name, rawtext, text, lineno, inliner, options=None, content=No
 def _pdf_header_button(app, pagename, templatename, context, doctree):
     """Put a "download the book as PDF" button in sphinx-book-theme's page header."""
     buttons = context.get("header_buttons")
-    if buttons is None or "pathto" not in context:
+    if buttons is None or "pathto" not in context or not offers_pdf(app):
         return
     buttons.insert(0, {
         "type": "link",
@@ -304,6 +348,35 @@ def _pdf_header_button(app, pagename, templatename, context, doctree):
         "icon": "fas fa-file-pdf",
         "label": "book-pdf-button",
     })
+
+
+def _pdf_outdated(app, env, added, changed, removed):
+    """Re-read every page when the PDF appeared or went away since the last build.
+
+    The link and the header button depend on it, and Sphinx would otherwise keep the
+    pages it has already written (the notebooks are not run again: their outputs are
+    cached). The HTML and LaTeX builders share one environment, so the state is kept
+    per output format.
+    """
+    offered = offers_pdf(app)
+    states = getattr(env, "bookbuild_offers_pdf", None)
+    if not isinstance(states, dict):
+        states = env.bookbuild_offers_pdf = {}
+    before = states.get(app.builder.format, offered)
+    states[app.builder.format] = offered
+    return [] if before == offered else sorted(env.found_docs)
+
+
+def _copy_pdf(app, exception):
+    """Put the PDF beside the website's pages when the website offers it, and remove an
+    earlier copy when it does not (a website never serves a PDF older than its text)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / BOOK_PDF
+    if offers_pdf(app):
+        shutil.copyfile(pdf_source(app), target)
+    else:
+        target.unlink(missing_ok=True)
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -332,6 +405,8 @@ def setup_delivery(app):
     app.add_post_transform(LatexBookLayout)
     app.add_role("book-pdf", book_pdf_role)
     app.connect("html-page-context", _pdf_header_button, priority=600)
+    app.connect("env-get-outdated", _pdf_outdated)
+    app.connect("build-finished", _copy_pdf)
     app.connect("html-page-context", _dedupe_scripts, priority=590)
     # Load the page assets (MathJax above all) on every page, not only on pages whose
     # body has math: a chapter title with math also appears in the navigation, the

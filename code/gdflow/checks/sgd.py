@@ -193,7 +193,7 @@ def check_sme_weak_order(*, orders=None):
 
 cite("thm-polyak-ruppert",
      "Polyak and Juditsky (1992): with steps η_k → 0, (η_k − η_{k+1})/η_k = o(η_k) "
-     "(e.g. c/k^γ, 1/2 < γ < 1), √k (θ̄_k − θ*) is asymptotically normal with covariance "
+     "(e.g. c/k^γ, 1/2 < γ < 1), √k (a_k − θ*), a_k the average of θ_0…θ_{k−1}, is asymptotically normal with covariance "
      "H⁻¹ΣH⁻¹, the best possible")
 
 #: Horizons at which the averaged iterate's normalised mean square is read.
@@ -201,7 +201,7 @@ AVERAGING_HORIZONS = (1000, 10000, 100000)
 
 
 def averaging_ratios(scale: float, power: float, averaged: bool = True, offset: float = 10.0) -> np.ndarray:
-    """k λ² E θ̄_k² / σ² (or the same for the last iterate) at :data:`AVERAGING_HORIZONS`, λ = 1, θ₀ = 1."""
+    """k λ² E a_k² / σ², a_k the average of θ_0…θ_{k−1} (or the same for the last iterate) at :data:`AVERAGING_HORIZONS`, λ = 1, θ₀ = 1."""
     last, mean = _averaging(float(scale), float(power), float(offset))
     return (mean if averaged else last) * np.array(AVERAGING_HORIZONS) / NOISE**2
 
@@ -216,10 +216,10 @@ def _averaging(scale, power, offset):
 
 
 @claim("G06", label="thm-polyak-ruppert",
-       statement="Averaged SGD with steps c/(k+k₀)^γ, 1/2 < γ < 1: k E θ̄_k² → σ²/λ², the optimal constant, "
+       statement="SGD with steps c/(k+k₀)^γ, 1/2 < γ < 1, averaged (a_k = mean of θ_0…θ_{k−1}): k E a_k² → σ²/λ², the optimal constant, "
                  "whatever c")
 def check_polyak_ruppert(*, scales=(0.25, 1.0, 4.0), power: float = 2 / 3, averaged: bool = True):
-    """The exact k λ² E θ̄_k²/σ² for three step scales: within 0.1 of 1 at k = 10⁵, approaching 1.
+    """The exact k λ² E a_k²/σ² (a_k the average iterate) for three step scales: within 0.1 of 1 at k = 10⁵, approaching 1.
 
     ``power=1`` (Robbins–Monro steps, outside the theorem) or ``averaged=False`` (the last
     iterate) must fail for the small scale.
@@ -228,7 +228,7 @@ def check_polyak_ruppert(*, scales=(0.25, 1.0, 4.0), power: float = 2 / 3, avera
     for c in scales:
         ratios = averaging_ratios(c, power, averaged)
         what = "averaged iterate" if averaged else "last iterate"
-        checks.append(close_to("G06", f"k E θ̄_k² λ²/σ² at k = 10⁵, {what}, steps {c:g}/(k + 10)^{power:.3g}",
+        checks.append(close_to("G06", f"k E a_k² λ²/σ² at k = 10⁵ (a_k the average of θ_0…θ_(k−1)), {what}, steps {c:g}/(k + 10)^{power:.3g}",
                                float(ratios[-1]), 1.0, 0.1,
                                "exact values; the limit is 1 and the approach is slow for small c (1.08 at c = 0.25); "
                                "0.1 rejects the last iterate (ratio ≈ 6 at c = 0.25) and Robbins–Monro "
