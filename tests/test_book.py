@@ -222,3 +222,19 @@ def test_the_site_offers_the_pdf_only_when_it_has_it(site):
     index = (site / "book" / "index.html").read_text(encoding="utf-8")
     assert ("book-pdf-button" in index) == has_pdf and ("book-pdf-link" in index) == has_pdf
     assert ("book-pdf-missing" in index) == (not has_pdf)
+
+
+def test_corrections_name_their_kind_in_title_and_style(site):
+    kinds = {"false": "false", "imprecise": "imprecise", "loose": "valid but loose"}
+    found = 0
+    for page in (site / "book").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for classes, title in re.findall(r'<div class="admonition ([^"]*)"[^>]*>\s*<p class="admonition-title">(.*?)</p>',
+                                         html, flags=re.S):
+            if not unescape(re.sub(r"<[^>]+>", "", title)).startswith("Correction"):
+                continue
+            found += 1
+            kind = [k for k in kinds if f"correction-{k}" in classes.split()]
+            assert len(kind) == 1, (page.name, title, classes)
+            assert unescape(re.sub(r"<[^>]+>", "", title)).startswith(f"Correction ({kinds[kind[0]]}): "), title
+    assert found >= 16

@@ -94,3 +94,16 @@ def test_bisection_finds_the_first_crossing(problem, batch):
     critical = problem.critical_step(batch)
     grid = np.linspace(critical / 400, critical * (1 - 1e-6), 400)
     assert max(problem.spectral_radius(eta, batch) for eta in grid) < 1.0
+
+
+def test_exact_mean_square_from_a_start_matches_the_chains_and_tends_to_the_floor(problem):
+    start = problem.minimiser + 1.0
+    exact = problem.mean_square(0.2, 4, 300, start)
+    _, recorded = problem.chains(0.2, 4, 2, 100_000, seed=2, start=start, record=(1, 2))
+    for k in (1, 2):  # five standard errors of a mean over 100000 chains
+        values = recorded[k]
+        assert abs(values.mean() - exact[k]) < 5 * values.std() / np.sqrt(values.size)
+    assert exact[0] == pytest.approx(3.0) and exact[-1] == pytest.approx(problem.floor(0.2, 4), rel=1e-3)
+    assert problem.additive_floor(0.2, 10**6) == pytest.approx(problem.floor(0.2, 10**6), rel=1e-5)
+    with pytest.raises(ValueError, match="eta L must lie below 2"):
+        problem.additive_floor(2.5, 1)

@@ -106,6 +106,16 @@ class LeastSquares:
         rotated = vectors.T @ self._constant @ vectors
         return float(np.sum(np.diag(rotated) / (2.0 * lam)))
 
+    def additive_floor(self, step_size: float, batch_size: int) -> float:
+        """The floor with the multiplicative part of the noise dropped (its value at theta* only):
+        (eta/B) sum_i c_i / (lambda_i (2 - eta lambda_i)), c_i the noise C in H's eigenbasis."""
+        eta, batch = self._check(step_size, batch_size)
+        lam, vectors = np.linalg.eigh(self.hessian)
+        if eta * lam[-1] >= 2.0:
+            raise ValueError(f"no additive-noise floor at step_size {eta:g}: eta L must lie below 2")
+        noise = np.diag(vectors.T @ self._constant @ vectors)
+        return float(eta / batch * np.sum(noise / (lam * (2.0 - eta * lam))))
+
     def critical_step(self, batch_size: int, *, rel_tol: float = 1e-10) -> float:
         """The largest step below which the second moment converges, by bisection on (0, 2/L].
 
@@ -121,6 +131,29 @@ class LeastSquares:
             else:
                 high = middle
         return low
+
+    def mean_square(self, step_size: float, batch_size: int, num_steps: int, start) -> np.ndarray:
+        """Exact E||theta_k - theta*||^2 for k = 0..num_steps from a deterministic start.
+
+        The recursion of the module docstring with the terms in the mean error m_k kept, so
+        it holds from any start and also when the second moment grows.
+        """
+        eta, batch = self._check(step_size, batch_size)
+        n_steps = count(num_steps, "num_steps")
+        mean = as_point(start, dim=self.dimension) - self.minimiser
+        d, a, r = self.dimension, self.features, self.residuals
+        operator = self.second_moment_operator(eta, batch)
+        moment = np.outer(mean, mean).ravel()
+        contraction = np.eye(d) - eta * self.hessian
+        out = [float(np.trace(moment.reshape(d, d)))]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_steps):
+                cross = np.einsum("n,ni,nj->ij", r * (a @ mean), a, a) / self.features.shape[0]
+                forcing = eta**2 / batch * (self._constant + cross + cross.T)
+                moment = operator @ moment + forcing.ravel()
+                mean = contraction @ mean
+                out.append(float(np.trace(moment.reshape(d, d))))
+        return np.array(out)
 
     def chains(self, step_size: float, batch_size: int, num_steps: int, num_chains: int, *, seed: int,
                start=None, record=()) -> tuple[np.ndarray, dict]:
