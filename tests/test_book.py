@@ -238,3 +238,14 @@ def test_corrections_name_their_kind_in_title_and_style(site):
             assert len(kind) == 1, (page.name, title, classes)
             assert unescape(re.sub(r"<[^>]+>", "", title)).startswith(f"Correction ({kinds[kind[0]]}): "), title
     assert found >= 16
+
+
+@pytest.mark.parametrize("page, line", [
+    ("gradient-descent", "def gradient_step"), ("momentum", "def heavy_ball_step"),
+    ("nesterov", "def nesterov_step"), ("proximal", "def subproblem"),
+    ("natural-gradient", "def step"), ("stochastic-gradient", "theta -= eta / batch"),
+])
+def test_method_chapters_show_the_packages_update_rule(site, page, line):
+    html = (site / "book" / f"{page}.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="highlight-python notranslate"><div class="highlight"><pre>(.*?)</pre>', html, re.S)
+    assert any(line in unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks), page

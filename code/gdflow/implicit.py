@@ -159,6 +159,7 @@ def prox_step(objective: Objective, theta, step_size: float, *,
     if isinstance(objective, Quadratic):
         return backward_euler_step(objective, x, eta, tolerance=tolerance)
 
+    # [update] the step minimises f(u) + ||u - x||^2 / (2 eta), here with BFGS from x
     def subproblem(u):
         return float(objective.value(u)) + float(np.sum((u - x) ** 2)) / (2.0 * eta)
 
@@ -168,6 +169,7 @@ def prox_step(objective: Objective, theta, step_size: float, *,
     with np.errstate(over="ignore", invalid="ignore"):
         res = optimize.minimize(subproblem, x, jac=subgradient, method="BFGS",
                                 options={"gtol": 1e-10 / eta})
+    # [/update]
     if not np.all(np.isfinite(res.x)):
         raise ImplicitStepError(f"the proximal step with step size {eta:g} diverged: {res.message}")
     hess = _hessian_or_none(objective)

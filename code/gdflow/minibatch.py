@@ -175,10 +175,12 @@ class LeastSquares:
             for k in range(n_steps):
                 if k in wanted:
                     recorded[k] = np.sum((theta - self.minimiser) ** 2, axis=1)
+                # [update] every chain draws B examples and steps along their average gradient
                 index = rng.integers(self.features.shape[0], size=(m, batch))
-                rows = self.features[index]
-                residual = np.einsum("mbd,md->mb", rows, theta) - self.targets[index]
+                rows = self.features[index]                                   # a_i, shape (m, B, d)
+                residual = np.einsum("mbd,md->mb", rows, theta) - self.targets[index]  # a_i.theta - b_i
                 theta -= eta / batch * np.einsum("mbd,mb->md", rows, residual)
+                # [/update]
             final = np.sum((theta - self.minimiser) ** 2, axis=1)
         if n_steps in wanted:
             recorded[n_steps] = final

@@ -173,10 +173,12 @@ def natural_gradient_descent(
     """
     run = _iterate.prepare_run(objective, start, step_size, num_steps, on_divergence,
                                divergence_threshold)
-    solve = _metric_solver(metric, objective.dim)
-    return _iterate.iterate(objective, run,
-                            lambda x, eta: x - eta * solve(x, objective.gradient(x)),
-                            method="natural gradient descent")
+    solve = _metric_solver(metric, objective.dim)  # solve(x, g) = G(x)^{-1} g
+
+    def step(x, eta):
+        return x - eta * solve(x, objective.gradient(x))
+
+    return _iterate.iterate(objective, run, step, method="natural gradient descent")
 
 
 class LinearReparametrization(Objective):
