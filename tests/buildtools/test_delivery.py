@@ -139,3 +139,15 @@ def test_the_title_page_escapes_its_text_and_says_where_the_website_is():
     assert "Version abc1234, 2026-01-02" in page
     assert "make build" in title_page("T", "A", "x", "y", "")
     assert source_version("/") == ("unversioned", "undated")  # not a git checkout
+
+
+def test_launch_buttons_wait_for_the_repository_address():
+    launch = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com",
+              "notebook_interface": "jupyterlab", "thebe": False}
+    config = SimpleNamespace(html_theme_options={"repository_url": "", "launch_buttons": dict(launch)})
+    sphinxext._hold_launch_buttons(None, config)
+    assert config.html_theme_options["launch_buttons"] == {"notebook_interface": "jupyterlab"}
+    config = SimpleNamespace(html_theme_options={"repository_url": "https://github.com/o/r",
+                                                 "launch_buttons": dict(launch)})
+    sphinxext._hold_launch_buttons(None, config)
+    assert config.html_theme_options["launch_buttons"] == launch

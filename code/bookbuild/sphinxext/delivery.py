@@ -379,6 +379,41 @@ def _copy_pdf(app, exception):
         target.unlink(missing_ok=True)
 
 
+#: The launch services of ``launch_buttons:`` in ``_config.yml``.
+LAUNCH_SERVICES = ("binderhub_url", "jupyterhub_url", "colab_url", "jupyterlite_url", "thebe")
+
+
+def _hold_launch_buttons(app, config):
+    """Keep the launch buttons off until the repository's address is set.
+
+    They open the book's notebooks from its repository, so without an address they
+    would have nothing to open (and sphinx-book-theme fails on an empty address).
+    """
+    options = config.html_theme_options
+    launch = options.get("launch_buttons") or {}
+    if not options.get("repository_url") and any(launch.get(k) for k in LAUNCH_SERVICES):
+        options["launch_buttons"] = {k: v for k, v in launch.items() if k not in LAUNCH_SERVICES}
+
+
+def _offer_notebook(app, pagename, templatename, context, doctree):
+    """Offer an executed page's notebook (with its outputs) in the page's download menu.
+
+    myst-nb writes it to ``_build/jupyter_execute`` whenever it reads the page; it is
+    copied beside the page's source, where sphinx-book-theme's menu links to ``ipynb_source``.
+    """
+    if app.builder.format != "html" or context.get("ipynb_source") or \
+            not str(context.get("sourcename", "")).endswith(".md.txt") and \
+            not str(context.get("sourcename", "")).endswith(".md"):
+        return
+    notebook = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not notebook.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
     """Drop repeated inline scripts from a page.
 
@@ -405,6 +440,8 @@ def setup_delivery(app):
     app.add_post_transform(LatexBookLayout)
     app.add_role("book-pdf", book_pdf_role)
     app.connect("html-page-context", _pdf_header_button, priority=600)
+    app.connect("config-inited", _hold_launch_buttons)
+    app.connect("html-page-context", _offer_notebook, priority=500)  # before the theme's menu (501)
     app.connect("env-get-outdated", _pdf_outdated)
     app.connect("build-finished", _copy_pdf)
     app.connect("html-page-context", _dedupe_scripts, priority=590)
