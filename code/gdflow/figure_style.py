@@ -17,6 +17,7 @@ __all__ = ["PALETTE", "BOOK_RC", "use_book_style"]
 #: Okabe & Ito's palette, distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
+#: The book's matplotlib settings (fonts, sizes, grid, SVG output).
 BOOK_RC = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",

@@ -27,7 +27,7 @@ HVP_STEP = 1e-5
 
 def hessian_vector(objective: Objective, theta, vector) -> np.ndarray:
     """Hess f(theta) @ vector: the objective's Hessian if it has one, else a central difference
-    of the gradient along ``vector`` (relative step :data:`HVP_STEP`)."""
+    of the gradient along ``vector`` (relative step ``HVP_STEP``)."""
     theta = np.asarray(theta, dtype=float)
     vector = np.asarray(vector, dtype=float)
     hessian = getattr(objective, "hessian", None)

@@ -1,7 +1,7 @@
 """Second-order flows: the damped (heavy-ball) flow and the Su-Boyd-Candes equation.
 
 Both are integrated with ``scipy.integrate.solve_ivp`` (DOP853, through
-:func:`gdflow._integrate.sample_ivp`) as first-order systems in (position,
+``gdflow._integrate.sample_ivp``) as first-order systems in (position,
 velocity), and return a
 :class:`~gdflow.trajectory.Trajectory` of positions.
 """

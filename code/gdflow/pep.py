@@ -34,7 +34,7 @@ import numpy as np
 from ._validation import count, nonnegative_number, positive_number
 
 __all__ = ["Certificate", "CertificateError", "certify", "METHODS", "CRITERIA", "CLASSES", "INITIAL",
-           "AGREEMENT"]
+           "SOLVERS", "LOW_RANK_TOLERANCES", "AGREEMENT"]
 
 #: Methods :func:`certify` knows, with the parameters each takes.
 METHODS = {
@@ -115,7 +115,7 @@ class Certificate:
     status: str
     iterates: np.ndarray
     values: np.ndarray
-    #: Earlier solver attempts that gave no trustworthy answer (empty when the first did).
+    # earlier solver attempts that gave no trustworthy answer (empty when the first did)
     fallbacks: tuple = ()
     #: The class (:data:`CLASSES`) and the normalisation of the start (:data:`INITIAL`).
     function_class: str = "convex"

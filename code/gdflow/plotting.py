@@ -7,7 +7,7 @@ and output that is byte-identical between builds (fixed SVG ids, no dates).
 Contents, by the chapter that first needs them:
 
 Book style (defined in :mod:`gdflow.figure_style`, offered here too)
-    :data:`PALETTE`, :data:`BOOK_RC`, :func:`use_book_style`.
+    :data:`~gdflow.figure_style.PALETTE`, :data:`~gdflow.figure_style.BOOK_RC`, :func:`use_book_style`.
 Shared by several chapters
     :func:`plot_against_bounds` -- measured curves beside the bounds of a theorem;
     :func:`plot_contours`, :func:`plot_path` -- a 2-D objective and a path on it
@@ -31,7 +31,7 @@ Natural gradient and Langevin dynamics
 
 Helpers for further chapters live in modules of their own, ``gdflow.plotting_<topic>``
 (for instance :mod:`gdflow.plotting_methods`), with the same conventions and colours
-from :data:`PALETTE`. Not plot helpers, so kept apart: :mod:`gdflow.svg_text` (a
+from :data:`~gdflow.figure_style.PALETTE`. Not plot helpers, so kept apart: :mod:`gdflow.svg_text` (a
 process-wide change to matplotlib's SVG renderer that makes writing figures faster)
 and :mod:`gdflow.warmup` (caches filled before the build forks its kernels).
 
@@ -178,7 +178,7 @@ def contour_grid(objective, xlim, ylim, num: int):
     """X, Y, Z: a 2-D objective's values on the num x num grid of the box xlim x ylim.
 
     The grid :func:`plot_contours` draws from; the chapter on pictures measures
-    its contour lines on the same grid (:func:`gdflow.checks.pictures.contour_chord_cosines`).
+    its contour lines on the same grid (``gdflow.checks.pictures.contour_chord_cosines``).
     """
     X, Y = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
     return X, Y, objective.value(np.stack([X, Y], axis=-1))

@@ -1,7 +1,7 @@
 """Plot helpers for the chapters on methods beyond plain descent.
 
 Same conventions as :mod:`gdflow.plotting`: each helper draws on the ``ax`` it
-is given and returns it; colours come from :data:`gdflow.plotting.PALETTE`.
+is given and returns it; colours come from :data:`gdflow.figure_style.PALETTE`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def plot_stability_map(ax, step_curvatures, momenta, growth, *, boundary=True):
     """Where the heavy ball on lambda x^2/2 shrinks (filled) or grows, over (alpha lambda, beta).
 
     ``growth`` has shape (len(momenta), len(step_curvatures)), e.g. from
-    :func:`gdflow.checks.momentum.heavy_ball_scalar_sweep`. With ``boundary`` the
+    ``gdflow.checks.momentum.heavy_ball_scalar_sweep``. With ``boundary`` the
     predicted edge alpha lambda = 2(1 + beta) is drawn dashed, and plain
     descent's edge alpha lambda = 2 dotted.
     """

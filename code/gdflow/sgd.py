@@ -144,14 +144,14 @@ def mean_square_bound(steps, distance_sq: float, noise_sq: float, step_size: flo
 
 
 def weak_errors(curvature: float, noise: float, start: float, horizon: float, step_sizes) -> dict:
-    r"""|E theta_k^2 - E X_T^2| at T = k eta = ``horizon`` for three continuous models of SGD.
+    r"""``|E theta_k^2 - E X_T^2|`` at T = k eta = ``horizon`` for three continuous models of SGD.
 
     SGD runs on lambda theta^2 / 2 with additive noise sigma; all four second moments are exact
     (Gaussian linear recursions and Ornstein-Uhlenbeck processes). The models:
 
     - ``"flow"``: the gradient flow x' = -lambda x (no noise);
     - ``"sme1"``: dX = -lambda X dt + sqrt(eta) sigma dW (Li-Tai-E's first-order equation);
-    - ``"sme2"``: the same with the drift of the modified function f + (eta/4)|f'|^2, i.e. the
+    - ``"sme2"``: the same with the drift of the modified function ``f + (eta/4)|f'|^2``, i.e. the
       rate lambda (1 + eta lambda / 2) (their second-order equation).
 
     Each eta must divide the horizon into a whole number of steps, with 0 < eta lambda < 1.

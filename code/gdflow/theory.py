@@ -2,7 +2,7 @@ r"""Right-hand sides of the book's theorems, as functions of their constants.
 
 Each function returns what a theorem promises (a bound, a rate, a step count),
 so that a page or a test can put a measured quantity beside it. Docstrings name
-the statement in the book with a ``:ref:`` to its label. Every function works
+the statement in the book with a ``:prf:ref:`` to its label. Every function works
 elementwise on arrays unless it says otherwise.
 
 Contents, in the order of the book:
@@ -91,7 +91,7 @@ def _accuracy_and_kappa(accuracy, condition_number):
 def descent_coefficient(step_size, smoothness):
     r"""eta (1 - L eta / 2): the guaranteed decrease per unit of ||grad f||^2.
 
-    Positive exactly when 0 < eta < 2/L (book: :ref:`lem-sufficient-decrease`).
+    Positive exactly when 0 < eta < 2/L (book: :prf:ref:`lem-sufficient-decrease`).
 
     Parameters
     ----------
@@ -118,7 +118,7 @@ def sufficient_decrease_bound(value, gradient_sq_norm, step_size, smoothness):
     r"""f(theta) - eta (1 - L eta / 2) ||grad f(theta)||^2, the sufficient-decrease bound.
 
     For an L-smooth f it bounds f(theta - eta grad f(theta)) from above for every
-    eta > 0 (book: :ref:`lem-sufficient-decrease`).
+    eta > 0 (book: :prf:ref:`lem-sufficient-decrease`).
 
     Parameters
     ----------
@@ -148,7 +148,7 @@ def convex_gap_bound(k, smoothness, distance, *, tight: bool = True):
     r"""Bound on f(theta_k) - f* for gradient descent with eta = 1/L on a convex L-smooth f.
 
     ``tight=True`` gives L R^2 / (4k + 2), the exact worst case of Drori and
-    Teboulle (book: :ref:`thm-gd-convex-rate`); ``tight=False`` the classical
+    Teboulle (book: :prf:ref:`thm-gd-convex-rate`); ``tight=False`` the classical
     L R^2 / (2k), which is about twice as large. R = ||theta_0 - theta*||.
 
     Parameters
@@ -239,7 +239,7 @@ def contraction_factor(step_size, smoothness, strong_convexity):
 
     For a mu-strongly convex, L-smooth f, gradient descent with step eta satisfies
     ||theta_{k+1} - theta*|| <= q(eta) ||theta_k - theta*|| (book:
-    :ref:`thm-gd-linear-rate`); q < 1 exactly when 0 < eta < 2/L. On quadratics
+    :prf:ref:`thm-gd-linear-rate`); q < 1 exactly when 0 < eta < 2/L. On quadratics
     q is the spectral radius of I - eta A, and it is attained by the worst
     quadratic, the one with eigenvalues {mu, L}.
 
@@ -375,7 +375,7 @@ def iterations_to_accuracy_estimate(accuracy, condition_number):
 def flow_convex_bound(distance, times):
     r"""R^2 / (2t): the classical bound on f(theta(t)) - f* for the flow of a convex f.
 
-    Book: :ref:`thm-gf-convex`.
+    Book: :prf:ref:`thm-gf-convex`.
 
     Parameters
     ----------
@@ -400,7 +400,7 @@ def flow_convex_bound(distance, times):
 def flow_convex_sharp_bound(distance, times):
     r"""R^2 / (4t): the best bound on f(theta(t)) - f* over all convex f.
 
-    Book: :ref:`thm-gf-convex`; :func:`huber_worst_gap` shows it cannot be improved.
+    Book: :prf:ref:`thm-gf-convex`; :func:`huber_worst_gap` shows it cannot be improved.
 
     Parameters
     ----------
@@ -425,7 +425,7 @@ def flow_huber_threshold(distance, time, smoothness=1.0):
 
     For the flow of f = L h_delta(||theta||) started at distance R the gap at
     time t is L delta R - L delta^2 (L t + 1/2) while the flow is on the linear
-    part; this delta maximises it (book: :ref:`thm-gf-convex`).
+    part; this delta maximises it (book: :prf:ref:`thm-gf-convex`).
 
     Parameters
     ----------
@@ -482,7 +482,7 @@ def huber_worst_gap(distance, times, smoothness=1.0):
 def flow_strongly_convex_factor(strong_convexity, times):
     r"""e^{-2 mu t}: the factor by which the flow of a mu-strongly convex f shrinks f - f* and ||theta - theta*||^2.
 
-    Book: :ref:`thm-gf-strongly-convex-gap`.
+    Book: :prf:ref:`thm-gf-strongly-convex-gap`.
 
     Parameters
     ----------
@@ -506,7 +506,7 @@ def flow_strongly_convex_factor(strong_convexity, times):
 
 
 def gronwall_bound(initial, exponent_integrals):
-    r"""u(0) exp(int_0^t a): Grönwall's bound on u(t) when u' <= a(t) u (book: :ref:`lem-gronwall`).
+    r"""u(0) exp(int_0^t a): Grönwall's bound on u(t) when u' <= a(t) u (book: :prf:ref:`lem-gronwall`).
 
     Parameters
     ----------
@@ -573,7 +573,7 @@ def euler_global_bound(step_size, horizon, smoothness, max_acceleration):
     r"""(e^{LT} - 1)/L * M eta / 2: forward Euler's global error bound on [0, T].
 
     For a flow with L-Lipschitz vector field and ||theta''|| <= M on [0, T]
-    (book: :ref:`thm-euler-error`).
+    (book: :prf:ref:`thm-euler-error`).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in nine parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in ten parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -10,12 +10,13 @@
 - :mod:`.reader` -- words instead of emoji glyphs that need an emoji font;
 - :mod:`.access` -- accessibility fixes to the theme's and docutils' markup;
 - :mod:`.explorers` -- the Vega libraries of the interactive figures, served by the site;
-- :mod:`.citations` -- author-year labels in the list of references.
+- :mod:`.citations` -- author-year labels in the list of references;
+- :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text.
 """
 
 from __future__ import annotations
 
-from . import access, citations, delivery, explorers, execution, lock, mathjax, numbers, reader
+from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, reader
 
 
 def setup(app):
@@ -29,4 +30,5 @@ def setup(app):
     access.setup_access(app)
     explorers.setup_explorers(app)
     citations.setup_citations(app)
+    apidocs.setup_apidocs(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
