@@ -119,6 +119,8 @@ def close_to(claim_id, quantity, observed, predicted, tolerance, why_tolerance="
 
 
 #: What kind of evidence a claim's check gives, as the ledger reports it.
+#:
+#: :meta hide-value:
 EVIDENCE = {
     # the statement is checked on chosen instances (functions, start points)
     "instances": "checked on instances",

@@ -18,6 +18,8 @@ __all__ = ["PALETTE", "BOOK_RC", "use_book_style"]
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 #: The book's matplotlib settings (fonts, sizes, grid, SVG output).
+#:
+#: :meta hide-value:
 BOOK_RC = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",

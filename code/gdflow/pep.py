@@ -37,6 +37,8 @@ __all__ = ["Certificate", "CertificateError", "certify", "METHODS", "CRITERIA", 
            "SOLVERS", "LOW_RANK_TOLERANCES", "AGREEMENT"]
 
 #: Methods :func:`certify` knows, with the parameters each takes.
+#:
+#: :meta hide-value:
 METHODS = {
     "gd": "x_{k+1} = x_k - (step/L) grad f(x_k)",
     "proximal": "x_{k+1} = prox_{step f}(x_k) (f convex, possibly nonsmooth when L is None)",

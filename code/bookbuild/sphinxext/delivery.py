@@ -13,6 +13,16 @@ from pathlib import Path
 from docutils import nodes as _nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+#: The page of the API reference, which the PDF leaves to the website.
+API_REFERENCE = "book/api-reference"
+
+
+def addnodes_desc():
+    from sphinx import addnodes
+
+    return addnodes.desc
+
+
 #: File name of the whole-book PDF; ``make pdf`` copies it next to the site's pages.
 BOOK_PDF = "book.pdf"
 
@@ -181,9 +191,26 @@ class LatexBookLayout(SphinxPostTransform):
                             isinstance(c, _nodes.title) for c in section.children):
                         section.parent.remove(section)
 
+        self._website_only_reference()
         self._shape_front_matter(addnodes)
         for table in list(self.document.findall(_nodes.table)):
             _fit_wide_table(table)
+
+    def _website_only_reference(self):
+        """The API reference stays on the website (it links the chapters and the package both
+        ways); the printed chapter keeps its introduction and says where the rest is."""
+        for section in list(self.document.findall(_nodes.section)):
+            if section.get("docname") != API_REFERENCE:
+                continue
+            for child in list(section.children):
+                if isinstance(child, _nodes.section) or next(iter(child.findall(addnodes_desc())), None):
+                    section.remove(child)
+            section += _nodes.paragraph(text="The reference itself is part of the website, where each entry "
+                                              "links to the chapters that use it.")
+        # the chapters' links to its entries become plain names in print
+        for ref in list(self.document.findall(_nodes.reference)):
+            if API_REFERENCE in ref.get("refuri", "") or ref.get("refid", "").startswith(API_REFERENCE + ":"):
+                ref.replace_self(ref.children)
 
     def _shape_front_matter(self, addnodes):
         root = self.config.root_doc
