@@ -254,3 +254,20 @@ def test_method_chapters_show_the_packages_update_rule(site, page, line):
     html = (site / "book" / f"{page}.html").read_text(encoding="utf-8")
     blocks = re.findall(r'<div class="highlight-python notranslate"><div class="highlight"><pre>(.*?)</pre>', html, re.S)
     assert any(line in unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks), page
+
+
+def test_list_of_results_links_every_numbered_statement_in_reading_order(site):
+    kinds = "definition|theorem|lemma|proposition|corollary|observation"
+    labels = []
+    for page in re.findall(r"file: *(\S+)", (ROOT / "_toc.yml").read_text()):
+        source = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+        for block in re.findall(r"`{3,4}\{prf:(?:" + kinds + r")\}[^\n]*\n((?::[^\n]*\n)*)", source):
+            label = re.search(r":label: *(\S+)", block)
+            if label and ":nonumber:" not in block:
+                labels.append((Path(page).name, label.group(1)))
+    html = (site / "book" / "list-of-results.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<li><p><a class="reference internal" href="([\w-]+)\.html#([\w-]+)"', html)
+    assert listed == labels
+    for page, label in listed:
+        assert f'id="{label}"' in (site / "book" / f"{page}.html").read_text(encoding="utf-8"), label
+    assert not (site / "prf-prf.html").exists(), "sphinx-proof's unlinked index is back"

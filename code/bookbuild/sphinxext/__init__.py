@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in ten parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in eleven parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -11,12 +11,13 @@
 - :mod:`.access` -- accessibility fixes to the theme's and docutils' markup;
 - :mod:`.explorers` -- the Vega libraries of the interactive figures, served by the site;
 - :mod:`.citations` -- author-year labels in the list of references;
-- :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text.
+- :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text;
+- :mod:`.results` -- the list of results (every numbered statement, with a link).
 """
 
 from __future__ import annotations
 
-from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, reader
+from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, reader, results
 
 
 def setup(app):
@@ -31,4 +32,5 @@ def setup(app):
     explorers.setup_explorers(app)
     citations.setup_citations(app)
     apidocs.setup_apidocs(app)
+    results.setup_results(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
