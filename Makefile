@@ -23,21 +23,23 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-# axe-core (pinned in package.json and package-lock.json) for the accessibility tests; the
-# browser tests inject it into the pages. Without npm those tests are skipped (not in CI).
-AXE := node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
+# JavaScript from the npm registry, pinned in package.json and package-lock.json: Popper and
+# Tippy, which the website serves for its hover previews, and axe-core, which the browser
+# tests inject into the pages. Without npm the website has no hover previews and the
+# accessibility tests are skipped (not in CI: .ci/install-system-packages.sh installs npm).
+NODE := node_modules/.package-lock.json
+$(NODE): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: the accessibility tests will be skipped (.ci/install-system-packages.sh installs it)"; fi
+	else echo "npm not found: no hover previews, and the accessibility tests will be skipped"; fi
 
-build html: setup
+build html: setup $(NODE)
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html in a browser."
 
-test: setup $(AXE)
+test: setup $(NODE)
 	$(BIN)/python -m pytest
 
-pdf: setup
+pdf: setup $(NODE)
 	@rm -f _build/latex/book.pdf
 	$(JB) build . $(BUILD_FLAGS) --builder pdflatex
 	@test -f _build/latex/book.pdf || { echo "_build/latex/book.pdf was not produced"; exit 1; }

@@ -597,6 +597,42 @@ def test_explorer_screenshots(browser, server, dark):
         visit.close()
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_hover_previews_show_statements_equations_and_citations(browser, server, site, dark):
+    """Hovering a reference shows its target: the statement with its title, an equation
+    typeset, a citation's entry; the library and the previews come from the site itself."""
+    from bookbuild.sphinxext.previews import available
+
+    if not available(ROOT):
+        message = "Popper and Tippy are not installed (npm ci): the site has no hover previews"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so this must not be skipped: {message}")
+        pytest.skip(message)
+    visit = Visit(browser, server, dark=dark)
+    try:
+        page = visit.open("book/stochastic-gradient.html")
+        page.wait_for_function("typeof tippy === 'function'")
+        for selector, expected in (('a[href="#prop-sgd-stationary"]', "The stationary law on a quadratic"),
+                                   ('a[href="#equation-eq-sgd-stationary"]', None),
+                                   ('a[href^="references.html#"]', "")):
+            link = page.locator(selector).first
+            link.scroll_into_view_if_needed()
+            page.mouse.move(0, 0)
+            link.hover()
+            box = page.locator(".tippy-box[data-state='visible']").last
+            box.wait_for(state="visible", timeout=5000)
+            text = box.inner_text()
+            if expected is not None:  # "" : a citation, whose entry holds the link's text (its year)
+                assert (expected or link.inner_text().strip()) in text, (selector, text)
+            if "equation" in selector:
+                assert box.locator("mjx-container").count() >= 1, "the equation in the preview is not typeset"
+            colours = box.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+            assert colours[0] != colours[1]
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
+
+
 def test_every_formula_is_typeset(site, report):
     failing = {p: r["math"] for p, r in report.items() if r["math"]["bad"] or r["math"]["errors"]}
     assert not failing, failing

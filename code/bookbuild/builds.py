@@ -133,17 +133,23 @@ def mentions_package(notebook, name: str = PACKAGE_NAME) -> bool:
 
 @dataclass
 class PageWeight:
-    """One HTML page and the local images it shows, in bytes."""
+    """One HTML page, the local images it shows and the data only it loads, in bytes."""
 
     page: str
     html_bytes: int
     images: dict = field(default_factory=dict)
+    #: Scripts of this page alone (its hover previews), by path.
+    data: dict = field(default_factory=dict)
 
     @property
     def total_bytes(self) -> int:
-        """HTML plus every distinct image it references."""
-        return self.html_bytes + sum(self.images.values())
+        """HTML plus every distinct image it references and its own data."""
+        return self.html_bytes + sum(self.images.values()) + sum(self.data.values())
 
+
+#: Scripts of the site; those of one page alone (sphinx-tippy's preview data, written as
+#: ``_static/tippy/<page>.<stamp>.js``) count towards its weight, shared ones do not.
+_SCRIPT = re.compile(r"""<script\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
 
 _REF = re.compile(r"""<(?:img|object|embed|source|image)\b[^>]*?\b(?:src|data|href|srcset)=["']([^"']+)["']""",
                   re.IGNORECASE)
@@ -173,15 +179,19 @@ def page_weights(site) -> list[PageWeight]:
     weights = []
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8", errors="replace")
-        images = {}
-        for ref in _REF.findall(text):
-            url = urlsplit(ref.split()[0])
-            if url.scheme or url.netloc or not url.path:
-                continue
-            target = (page.parent / unquote(url.path)).resolve()
-            if target.is_file() and site.resolve() in target.parents:
-                images[target.relative_to(site.resolve()).as_posix()] = target.stat().st_size
-        weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images))
+        images, data = {}, {}
+        own_data = "_static/tippy/" + page.relative_to(site).with_suffix("").as_posix() + "."
+        for found, pattern in ((images, _REF), (data, _SCRIPT)):
+            for ref in pattern.findall(text):
+                url = urlsplit(ref.split()[0])
+                if url.scheme or url.netloc or not url.path:
+                    continue
+                target = (page.parent / unquote(url.path)).resolve()
+                if target.is_file() and site.resolve() in target.parents:
+                    name = target.relative_to(site.resolve()).as_posix()
+                    if found is images or name.startswith(own_data):
+                        found[name] = target.stat().st_size
+        weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images, data))
     weights.sort(key=lambda w: (-w.total_bytes, w.page))
     return weights
 

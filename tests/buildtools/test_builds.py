@@ -70,6 +70,20 @@ def test_page_weights_counts_each_local_image_once(tmp_path):
     assert heavy.total_bytes == page.stat().st_size + 1500
 
 
+def test_page_weights_count_a_pages_own_preview_data_but_not_shared_scripts(tmp_path):
+    site = tmp_path / "html"
+    (site / "_static" / "tippy" / "book").mkdir(parents=True)
+    (site / "_static" / "tippy" / "tippy-bundle.umd.min.js").write_bytes(b"t" * 9000)  # shared
+    (site / "_static" / "tippy" / "book" / "chapter.0123.js").write_bytes(b"d" * 700)   # this page's
+    (site / "book").mkdir()
+    page = site / "book" / "chapter.html"
+    page.write_text('<script defer="defer" src="../_static/tippy/tippy-bundle.umd.min.js"></script>'
+                    '<script defer="defer" src="../_static/tippy/book/chapter.0123.js"></script>')
+    [weight] = builds.page_weights(site)
+    assert weight.data == {"_static/tippy/book/chapter.0123.js": 700}
+    assert weight.total_bytes == page.stat().st_size + 700
+
+
 def test_page_weights_rejects_missing_site(tmp_path):
     with pytest.raises(ValueError, match="site folder"):
         builds.page_weights(tmp_path / "nothing")

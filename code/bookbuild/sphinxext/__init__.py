@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in eleven parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in twelve parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -12,12 +12,13 @@
 - :mod:`.explorers` -- the Vega libraries of the interactive figures, served by the site;
 - :mod:`.citations` -- author-year labels in the list of references;
 - :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text;
-- :mod:`.results` -- the list of results (every numbered statement, with a link).
+- :mod:`.results` -- the list of results (every numbered statement, with a link);
+- :mod:`.previews` -- hover previews of cross-references (sphinx-tippy, served offline).
 """
 
 from __future__ import annotations
 
-from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, reader, results
+from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, previews, reader, results
 
 
 def setup(app):
@@ -33,4 +34,5 @@ def setup(app):
     citations.setup_citations(app)
     apidocs.setup_apidocs(app)
     results.setup_results(app)
+    previews.setup_previews(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
