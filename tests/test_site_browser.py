@@ -575,6 +575,22 @@ EXPLORER_PAGES = {"step-size": "book/bridge.html", "heavy-ball": "book/momentum.
                   "nesterov-ode": "book/nesterov.html", "sgd-noise": "book/stochastic-gradient.html"}
 
 
+def test_explorers_work_from_the_file_system(browser, site):
+    """Opened as a file (_build/html/... in a browser, as the README says), with no server:
+    browsers refuse module scripts there, so the Vega bundle must be a classic script."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        for path in EXPLORER_PAGES.values():
+            page.goto((site / path).as_uri())
+            page.wait_for_selector(".bookbuild-explorer svg", timeout=15000)
+        assert not errors, errors
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_explorer_screenshots(browser, server, dark):
     """Each interactive figure at 1400 px and on a 390 px phone, light and dark, into the

@@ -22,10 +22,17 @@ def _add_script(app, pagename, templatename, context, doctree):
         return
     from sphinx.builders.html._assets import _JavaScript
 
-    # A module: its top-level names stay its own (as a classic script its "const _" clashes
-    # with the theme's scripts), and like every module it runs before DOMContentLoaded,
-    # when the explorers call the vegaEmbed it leaves on window.
-    context.setdefault("script_files", []).append(_JavaScript(VEGA_BUNDLE, type="module"))
+    # A deferred classic script (browsers refuse module scripts from file:// pages), wrapped
+    # in a function so that its top-level names stay its own (its "const _" would clash with
+    # the theme's); it runs before DOMContentLoaded, when the explorers call the vegaEmbed
+    # it leaves on window.
+    context.setdefault("script_files", []).append(_JavaScript(VEGA_BUNDLE, loading_method="defer"))
+
+
+def wrap_bundle(module_text: str) -> str:
+    """The bundle (written as an ES module that only sets globals) as a classic script: one
+    strict function scope, as a module has."""
+    return '(function () {\n"use strict";\n' + module_text + "\n})();\n"
 
 
 def _write_bundle(app, exception):
@@ -37,7 +44,7 @@ def _write_bundle(app, exception):
 
     target = Path(app.outdir) / VEGA_BUNDLE
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = vl_convert.javascript_bundle()
+    text = wrap_bundle(vl_convert.javascript_bundle())
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
 
