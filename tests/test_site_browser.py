@@ -708,6 +708,20 @@ def search(browser, server, word: str) -> int:
         visit.close()
 
 
+@pytest.mark.parametrize("width", [1400, 390])
+def test_one_search_entry_and_no_empty_header_bar(browser, server, width):
+    """No bar above the page that holds only a second search box; one way to search stays in view."""
+    visit = Visit(browser, server)
+    try:
+        visit.page.set_viewport_size({"width": width, "height": 900})
+        page = visit.open("book/gradient-descent.html")
+        assert not page.locator("#pst-header").is_visible()
+        entries = [e for e in page.locator(".search-button-field, .search-button").all() if e.is_visible()]
+        assert len(entries) == 1, f"{len(entries)} visible search entries at {width} px"
+    finally:
+        visit.close()
+
+
 def test_search_finds_words_of_the_book(browser, server):
     assert search(browser, server, "smoothness") > 0
     assert search(browser, server, "zqxjkvw") == 0
