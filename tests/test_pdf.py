@@ -178,6 +178,15 @@ def test_exercise_solutions_are_in_the_pdf(pdf, site, text):
     assert normalise(text).count("solutiontoexercise") == solutions
 
 
+def test_solutions_are_gathered_in_an_appendix_before_the_references(pdf, text):
+    # a teacher hands out the chapters with the exercises and keeps the solutions apart
+    body = normalise(text)
+    heading = body.rindex("solutionstotheexercises")  # the chapter's title (the last mention)
+    assert body.index("solutiontoexercise") > heading, "a solution is printed inside its chapter"
+    assert body.rindex("solutiontoexercise") < body.rindex("references")
+    assert "Solutions to the exercises" in outline_titles(pypdf.PdfReader(pdf))
+
+
 def test_bibliography_is_in_the_pdf(pdf, site, tex):
     entries = len(re.findall(r'<div class="citation" id=', (site / "book" / "references.html").read_text(encoding="utf-8")))
     assert tex.count(r"\bibitem") == entries

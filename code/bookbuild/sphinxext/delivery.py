@@ -141,7 +141,9 @@ class LatexBookLayout(SphinxPostTransform):
       unnumbered headings, and each captioned part of the table of contents a
       ``\\part``;
     * cell inputs tagged ``hide-input`` are left out (a printed page cannot unfold them);
-    * the website's "download the PDF" line is left out of the PDF itself.
+    * the website's "download the PDF" line is left out of the PDF itself;
+    * the exercises' solutions are gathered in a chapter before the references;
+    * the API reference stays on the website.
     """
 
     default_priority = 900
@@ -192,9 +194,42 @@ class LatexBookLayout(SphinxPostTransform):
                         section.parent.remove(section)
 
         self._website_only_reference()
+        self._solutions_appendix()
         self._shape_front_matter(addnodes)
         for table in list(self.document.findall(_nodes.table)):
             _fit_wide_table(table)
+
+    def _solutions_appendix(self):
+        """Move every exercise's solution out of its chapter into one chapter of solutions,
+        before the references, grouped by chapter: a teacher can hand out the chapters
+        without the answers (on the website they stay folded after each exercise)."""
+        from sphinx_exercise.nodes import solution_node
+
+        solutions = list(self.document.findall(solution_node))
+        if not solutions:
+            return
+        groups: dict[str, list] = {}
+        for node in solutions:
+            chapter = node.parent
+            while chapter is not None and not (isinstance(chapter, _nodes.section) and chapter.get("docname")):
+                chapter = chapter.parent
+            title = self.env.titles[chapter["docname"]].astext() if chapter is not None else ""
+            node.parent.remove(node)
+            groups.setdefault(title, []).append(node)
+        appendix = [_nodes.raw("", "\\chapter{Solutions to the exercises}\\label{bookbuild-solutions}\n",
+                               format="latex")]
+        for title, nodes_ in groups.items():
+            appendix.append(_nodes.raw("", "\\section*{%s}\n" % _latex_escape(title), format="latex"))
+            appendix.extend(nodes_)
+        references = next((s for s in self.document.findall(_nodes.section)
+                           if s.get("docname") == "book/references"), None)
+        if references is not None and references.parent is not None:
+            parent = references.parent
+            index = parent.index(references)
+            for offset, node in enumerate(appendix):
+                parent.insert(index + offset, node)
+        else:
+            self.document.extend(appendix)
 
     def _website_only_reference(self):
         """The API reference stays on the website (it links the chapters and the package both
