@@ -245,3 +245,39 @@ def test_built_chapter_has_player_fallback_and_stays_small(book_output, site):
                for out in cell.get("outputs", []) if "data" in out]
     players = [b for b in bundles if "text/html" in b and "_anim_img" in "".join(b["text/html"])]
     assert len(players) == 1 and "image/png" in players[0]
+
+
+def test_the_animation_frame_is_a_real_figure_with_axes_and_a_legend(ax, bowl):
+    descent, flow = _paths(bowl)
+    plotting.draw_descent_frame(ax, bowl, descent, flow, 2, XLIM, YLIM)
+    assert ax.get_xlabel() and ax.get_ylabel() and len(ax.get_xticks()) > 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 3 and any("flow" in t for t in labels)
+
+
+def test_player_frames_are_reduced_to_a_palette_deterministically():
+    import base64
+    import io
+    import re
+
+    import matplotlib
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    matplotlib.use("Agg")
+
+    def player(colors):
+        fig, still = Figure(figsize=(2, 1.5)), Figure(figsize=(2, 1.5))
+        ax = fig.subplots()
+        still.subplots().plot([0, 1], [0, 1])
+        line, = ax.plot([], [])
+        anim = FuncAnimation(fig, lambda k: line.set_data(range(k + 2), range(k + 2)), frames=3)
+        return plotting.AnimationWithFallback.from_animation(anim, still, dpi=50, colors=colors).html
+
+    small, again, full = player(8), player(8), player(None)
+    assert small == again and len(small) < len(full)
+    frames = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)", small)
+    assert len(frames) == 3
+    image = Image.open(io.BytesIO(base64.b64decode(frames[0].replace("\\\n", ""))))
+    assert image.mode == "P" and len(image.getcolors()) <= 8

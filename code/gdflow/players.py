@@ -7,7 +7,9 @@ These run in the page's kernel and shape what the page outputs (also offered as
 
 from __future__ import annotations
 
-from ._validation import positive_number
+import re
+
+from ._validation import count, positive_number
 
 __all__ = ["offline_player", "stable_player_ids", "AnimationWithFallback"]
 
@@ -47,6 +49,24 @@ def offline_player(html: str) -> str:
     return stable_player_ids(html)
 
 
+#: A frame embedded in matplotlib's JavaScript player: the data URL's prefix and its base64.
+_FRAME = re.compile(r'(data:image/png;base64,)([A-Za-z0-9+/=\\\n]+)')  # lines end in a backslash
+
+
+def _palette_png(encoded: str, colors: int) -> str:
+    """A base64 PNG re-encoded with at most ``colors`` colours (deterministic: median cut)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(encoded.replace("\\\n", "")))).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
 class AnimationWithFallback:
     """An HTML animation player that also carries a still PNG.
 
@@ -73,12 +93,13 @@ class AnimationWithFallback:
 
     @classmethod
     def from_animation(cls, animation, still_figure, *, dpi: float = 60, fps: float = 4,
-                       text: str = "animation", alt: str | None = None):
+                       text: str = "animation", alt: str | None = None, colors: int | None = 64):
         """Render ``animation`` to a JavaScript player and ``still_figure`` to a PNG.
 
-        Frames are PNG images at ``dpi`` dots per inch: a few hundred kilobytes for
-        a dozen small frames. The still is saved at the book's ``savefig.dpi``.
-        ``alt`` (default: ``text``) becomes the alternative text of the player's image.
+        Frames are PNG images at ``dpi`` dots per inch, reduced to a palette of ``colors``
+        colours (None: full colour): a line drawing needs few, and the frames shrink about
+        threefold. The still is saved at the book's ``savefig.dpi``. ``alt`` (default:
+        ``text``) becomes the alternative text of the player's image.
         """
         import html as html_lib
         import io
@@ -92,6 +113,9 @@ class AnimationWithFallback:
         no_layout = {"figure.constrained_layout.use": False, "figure.autolayout": False}
         with mpl.rc_context({"savefig.dpi": dpi, "animation.frame_format": "png", **no_layout}):
             html = animation.to_jshtml(fps=fps, embed_frames=True, default_mode="once")
+        if colors is not None:
+            html = _FRAME.sub(lambda m: m.group(1) + _palette_png(m.group(2), count(colors, "colors", minimum=2)),
+                              html)
         alt_attr = html_lib.escape(text if alt is None else alt, quote=True)
         html = offline_player(html).replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
         buf = io.BytesIO()

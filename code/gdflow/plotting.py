@@ -554,16 +554,21 @@ def _descent_scene(ax, objective, descent, flow, xlim, ylim, levels):
     ax.clear()
     plot_contours(ax, objective, xlim, ylim, levels=levels, num=80)
     moving = []
-    for d, f in zip(descent, flow):
-        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0)
+    for i, (d, f) in enumerate(zip(descent, flow)):
+        first = i == 0  # one legend entry per kind of mark
+        ax.plot(f.points[:, 0], f.points[:, 1], color=PALETTE[2], lw=1.0,
+                label="gradient flow" if first else None)
         path, = ax.plot([], [], color=PALETTE[1], lw=1.0, marker="o", ms=2.5)
-        current, = ax.plot([], [], "o", color=PALETTE[1], ms=6)
-        square, = ax.plot([], [], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8)
+        current, = ax.plot([], [], "o", color=PALETTE[1], ms=6,
+                           label=r"descent iterate $\theta_k$" if first else None)
+        square, = ax.plot([], [], "s", mfc="none", mec=PALETTE[0], mew=1.5, ms=8,
+                          label=r"flow at $t_k = k\eta$" if first else None)
         moving.append((path, current, square))
     label = ax.text(0.02, 0.96, "", transform=ax.transAxes, va="top", fontsize=11,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     return moving, label
 
 
