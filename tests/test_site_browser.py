@@ -628,9 +628,9 @@ def test_hover_previews_show_statements_equations_and_citations(browser, server,
     try:
         page = visit.open("book/stochastic-gradient.html")
         page.wait_for_function("typeof tippy === 'function'")
-        for selector, expected in (('a[href="#prop-sgd-stationary"]', "The stationary law on a quadratic"),
-                                   ('a[href="#equation-eq-sgd-stationary"]', None),
-                                   ('a[href^="references.html#"]', "")):
+        for selector, expected in (('a.reference[href="#prop-sgd-stationary"]', "The stationary law on a quadratic"),
+                                   ('a.reference[href="#equation-eq-sgd-stationary"]', None),
+                                   ('a.reference[href^="references.html#"]', "")):
             link = page.locator(selector).first
             link.scroll_into_view_if_needed()
             page.mouse.move(0, 0)
