@@ -46,9 +46,7 @@ REFERENCE_PAGE = "book/api-reference"
 def _collect_uses(app, doctree):
     """Record which pages refer to which object of the package (``{py:obj}`gdflow...```)."""
     env = app.env
-    uses = env.__dict__.setdefault("bookbuild_api_uses", {})
-    for targets in uses.values():
-        targets.discard(env.docname)
+    uses = env.__dict__.setdefault("bookbuild_api_uses", {})  # emptied of a page by _purge_uses
     if env.docname == REFERENCE_PAGE:
         return
     from sphinx import addnodes

@@ -11,17 +11,11 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes as _nodes
+from sphinx import addnodes as _addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: The page of the API reference, which the PDF leaves to the website.
 API_REFERENCE = "book/api-reference"
-
-
-def addnodes_desc():
-    from sphinx import addnodes
-
-    return addnodes.desc
-
 
 #: File name of the whole-book PDF; ``make pdf`` copies it next to the site's pages.
 BOOK_PDF = "book.pdf"
@@ -238,7 +232,7 @@ class LatexBookLayout(SphinxPostTransform):
             if section.get("docname") != API_REFERENCE:
                 continue
             for child in list(section.children):
-                if isinstance(child, _nodes.section) or next(iter(child.findall(addnodes_desc())), None):
+                if isinstance(child, _nodes.section) or next(iter(child.findall(_addnodes.desc)), None):
                     section.remove(child)
             section += _nodes.paragraph(text="The reference itself is part of the website, where each entry "
                                               "links to the chapters that use it.")
