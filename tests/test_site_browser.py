@@ -575,6 +575,30 @@ EXPLORER_PAGES = {"step-size": "book/bridge.html", "heavy-ball": "book/momentum.
                   "nesterov-ode": "book/nesterov.html", "sgd-noise": "book/stochastic-gradient.html"}
 
 
+def test_explorers_fit_a_phone_and_keep_their_layout_on_a_wide_screen(browser, server):
+    """At 390 px the panels stack and narrow, the line of numbers and titles wrap, legends go
+    below: nothing needs sideways scrolling (a few pixels of axis padding aside). At 1400 px the
+    layout is the one the book designed (panels side by side)."""
+    visit = Visit(browser, server)
+    try:
+        for width in (390, 1400):
+            visit.page.set_viewport_size({"width": width, "height": 900})
+            for name, path in EXPLORER_PAGES.items():
+                page = visit.open(path)
+                page.wait_for_selector(".bookbuild-explorer svg")
+                box = page.locator(".bookbuild-explorer").first
+                scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+                if width == 390:
+                    assert scroll <= client + 10, (name, scroll, client)
+                else:
+                    assert scroll == client, (name, scroll, client)
+                    if name in ("step-size", "heavy-ball"):
+                        assert client > 600, (name, client)  # two panels side by side
+        assert not visit.errors and not visit.foreign
+    finally:
+        visit.close()
+
+
 def test_explorers_work_from_the_file_system(browser, site):
     """Opened as a file (_build/html/... in a browser, as the README says), with no server:
     browsers refuse module scripts there, so the Vega bundle must be a classic script."""

@@ -66,6 +66,38 @@ def _grid_position(values, value, what: str) -> int:
     return int(where[0])
 
 
+#: JavaScript glue for narrow screens: panels side by side are put one above the other,
+#: every panel wider than the screen is narrowed to it (Vega-Lite redraws its scales), and
+#: titles and the line of numbers are wrapped at spaces, and legends go below their panel;
+#: on a wide screen the specification is used as it is.
+NARROW_GLUE = ("(function (spec, room) {"
+               " if (room >= 600) { return spec; }"
+               " var chars = Math.max(Math.floor((room - 20) / 8), 20);"
+               " function wrap(text) {"
+               "  var lines = [''];"
+               "  text.split(' ').forEach(function (word) {"
+               "   var last = lines.length - 1;"
+               "   if (lines[last] && (lines[last] + ' ' + word).length > chars) { lines.push(word); }"
+               "   else { lines[last] = lines[last] ? lines[last] + ' ' + word : word; } });"
+               "  return lines; }"
+               " function fit(view) {"
+               "  if (view.hconcat) { view.vconcat = view.hconcat; delete view.hconcat; }"
+               "  (view.vconcat || []).forEach(fit);"
+               "  if (view.width && view.width > room - 60) { view.width = Math.max(room - 60, 160); }"
+               "  if (typeof view.title === 'string') { view.title = wrap(view.title); }"
+               "  var mark = view.mark;"
+               "  if ((mark === 'text' || (mark && mark.type === 'text')) && view.data && view.data.values) {"
+               "   view.data.values.forEach(function (row) { if (typeof row.line === 'string') {"
+               "    row.line = wrap(row.line).join('\\n'); } });"
+               "   view.mark = Object.assign({type: 'text'}, typeof mark === 'object' ? mark : {}, {lineBreak: '\\n'});"
+               "   view.height = 64; }"
+               " }"
+               " fit(spec);"
+               " spec.config = Object.assign({}, spec.config,"
+               "  {legend: Object.assign({}, (spec.config || {}).legend, {orient: 'bottom'})});"
+               " return spec; })")
+
+
 class Explorer:
     """An interactive figure: HTML for the website, SVG of the default setting elsewhere.
 
@@ -93,7 +125,9 @@ class Explorer:
         return (f'<div class="{EXPLORER_CLASS}" id="{self.ident}" role="figure" '
                 f'aria-label="{html.escape(self.description, quote=True)}"></div>\n'
                 f'<script>document.addEventListener("DOMContentLoaded", function () {{\n'
-                f'  vegaEmbed("#{self.ident}", {spec}, {{renderer: "svg", actions: false}});\n'
+                f'  var box = document.getElementById("{self.ident}");\n'
+                f'  vegaEmbed(box, {NARROW_GLUE}({spec}, box.clientWidth), '
+                f'{{renderer: "svg", actions: false}});\n'
                 f'}});</script>')
 
     def _repr_svg_(self) -> str:
