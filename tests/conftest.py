@@ -72,8 +72,8 @@ def pdf(book_output) -> Path:
     """The whole-book PDF (``_build/latex/book.pdf``), built once per session.
 
     It is built into the same output folder as ``book_output``, so the notebooks'
-    execution cache is shared with the HTML build. Like ``make pdf``, the website is then
-    built again (from the cache), which copies the PDF next to its pages and links to it.
+    execution cache is shared with the HTML build. ``site_with_pdf`` is the website built
+    again afterwards, as ``make pdf`` does.
     """
     for tool in ("latexmk", "pdflatex"):
         require_tool(tool, "to build the PDF")
@@ -84,12 +84,24 @@ def pdf(book_output) -> Path:
     built = book_output / "_build" / "latex" / "book.pdf"
     if result.returncode != 0 or not built.is_file():
         pytest.fail(f"the PDF build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    if (book_output / "_build" / "html").is_dir():  # as make pdf does: the website now offers the PDF
-        result = run_build(ROOT, book_output)
-        (book_output / "build-after-pdf.log").write_text(result.stdout + "\n" + result.stderr)
-        if result.returncode != 0:
-            pytest.fail(f"the website's build after the PDF failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return built
+
+
+@pytest.fixture(scope="session")
+def site_with_pdf(pdf, book_output, tmp_path_factory) -> Path:
+    """The website built again after the PDF, as ``make pdf`` does, so that it offers the PDF.
+
+    Built in a copy of the output folder (the cached notebooks come along, nothing runs),
+    so that the website every other test reads stays the one a first build gives.
+    """
+    out = tmp_path_factory.mktemp("book-with-pdf")
+    shutil.copytree(book_output / "_build", out / "_build", symlinks=True,
+                    ignore=shutil.ignore_patterns(".bookbuild.lock"))
+    result = run_build(ROOT, out)
+    (out / "build.log").write_text(result.stdout + "\n" + result.stderr)
+    if result.returncode != 0:
+        pytest.fail(f"the website's build after the PDF failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return out / "_build" / "html"
 
 
 @pytest.fixture(scope="session")

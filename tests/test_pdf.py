@@ -235,7 +235,8 @@ def test_no_empty_index_chapters(pdf, text):
         assert "Index" not in outline_titles(pypdf.PdfReader(pdf))
 
 
-def test_site_offers_the_pdf(pdf, site):
+def test_site_offers_the_pdf(site_with_pdf):
+    site = site_with_pdf
     index = (site / "book" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a class="book-pdf-link[^"]*" href="([^"]+)"', index)
     assert links, "the landing page has no 'Download the PDF' link"

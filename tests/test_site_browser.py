@@ -657,7 +657,8 @@ def test_hover_previews_show_statements_equations_and_citations(browser, server,
                                    ('a.reference[href^="references.html#"]', "")):
             link = page.locator(selector).first
             link.scroll_into_view_if_needed()
-            page.mouse.move(0, 0)
+            page.mouse.move(0, 0)  # and wait for the previous preview to go
+            page.wait_for_function("document.querySelectorAll(\".tippy-box[data-state='visible']\").length === 0")
             link.hover()
             box = page.locator(".tippy-box[data-state='visible']").last
             box.wait_for(state="visible", timeout=5000)

@@ -18,6 +18,7 @@ import pytest
 
 from bookbuild.sphinxext import lock
 from bookbuild.sphinxext.execution import FINGERPRINT_FILE, TIMES_FILE, _load_times
+from buildhelpers import BUILD_FLAGS, jupyter_book
 
 pytestmark = pytest.mark.faults
 
@@ -127,7 +128,7 @@ def _add_fault_page(root, code: str, timeout: int | None = None):
 def _start_build(root):
     env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_EXECUTION_WORKERS": "2",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([*staleness.jupyter_book(), "build", str(root), *staleness.BUILD_FLAGS], cwd=root,
+    return subprocess.Popen([*jupyter_book(), "build", str(root), *BUILD_FLAGS], cwd=root,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
 

@@ -208,6 +208,8 @@ class LatexBookLayout(SphinxPostTransform):
             while chapter is not None and not (isinstance(chapter, _nodes.section) and chapter.get("docname")):
                 chapter = chapter.parent
             title = self.env.titles[chapter["docname"]].astext() if chapter is not None else ""
+            if chapter is not None:
+                _anchor_references(node, chapter["docname"])
             node.parent.remove(node)
             groups.setdefault(title, []).append(node)
         appendix = [_nodes.raw("", "\\chapter{Solutions to the exercises}\\label{bookbuild-solutions}\n",
@@ -337,6 +339,18 @@ def _latex_escape(text):
              "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
              "^": r"\textasciicircum{}"}
     return "".join(table.get(c, c) for c in text)
+
+
+def _anchor_references(tree, docname: str) -> None:
+    """Make the references inside ``tree`` that point into its own page ("#id", refid)
+    name that page, so that they still resolve once ``tree`` is printed in another chapter
+    (the LaTeX writer prefixes such references with the page it is writing)."""
+    for node in tree.findall(_nodes.Element):
+        if node.get("refid"):
+            node["refuri"] = f"%{docname}#{node['refid']}"
+            del node["refid"]
+        elif str(node.get("refuri", "")).startswith("#"):
+            node["refuri"] = f"%{docname}{node['refuri']}"
 
 
 def pdf_source(app) -> Path:
