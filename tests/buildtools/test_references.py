@@ -35,3 +35,20 @@ def test_bars_in_docstring_prose_are_escaped_but_not_in_literals_or_doctests():
     lines = ["Bound on |x| and ||g||, not ``|x|``.", ">>> abs(-1) | 0", "1", "", "after |y|"]
     assert escape_bars(lines) == ["Bound on \\|x\\| and \\|\\|g\\|\\|, not ``|x|``.", ">>> abs(-1) | 0", "1", "",
                                   "after \\|y\\|"]
+
+
+def test_summary_pages_are_rewritten_only_when_a_page_was_read():
+    from types import SimpleNamespace
+
+    from bookbuild.sphinxext import summaries
+
+    connected = []
+    app = SimpleNamespace(connect=lambda event, handler: connected.append(event))
+    summaries.summary_page(app, "book/list-of-results")
+    summaries.summary_page(app, "book/api-reference")
+    assert connected == ["env-get-outdated", "env-get-updated"]  # once per build, for every page
+    env = SimpleNamespace(found_docs={"book/list-of-results", "book/api-reference", "book/x"})
+    assert summaries._note_reading(app, env, set(), set(), set()) == []
+    assert summaries._rewrite(app, env) == []  # a warm build writes nothing
+    summaries._note_reading(app, env, set(), {"book/x"}, set())
+    assert sorted(summaries._rewrite(app, env)) == ["book/api-reference", "book/list-of-results"]

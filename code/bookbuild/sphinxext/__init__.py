@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in twelve parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in thirteen parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -13,7 +13,8 @@
 - :mod:`.citations` -- author-year labels in the list of references;
 - :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text;
 - :mod:`.results` -- the list of results (every numbered statement, with a link);
-- :mod:`.previews` -- hover previews of cross-references (sphinx-tippy, served offline).
+- :mod:`.previews` -- hover previews of cross-references (sphinx-tippy, served offline);
+- :mod:`.summaries` -- pages that summarise the others, rewritten when a page changes.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from __future__ import annotations
 from docutils.utils import get_source_line
 from sphinx.util.nodes import make_refnode
 
+from .summaries import summary_page
+
 
 def _docstring_type(app, env, node, contnode):
     if node.get("refdomain") != "py" or node.get("reftype") != "class":
@@ -96,11 +98,6 @@ def _add_used_in(app, doctree, docname):
         (content if content is not None else desc).append(line)
 
 
-def _reference_outdated(app, env, added, changed, removed):
-    """Rewrite the reference whenever a page changes: its "Used in" lines may change too."""
-    return [REFERENCE_PAGE] if (added or changed or removed) and REFERENCE_PAGE in env.found_docs else []
-
-
 def escape_bars(lines: list[str]) -> list[str]:
     """Escape ``|`` in docstring prose, where it means an absolute value or a norm (|x|, ||g||),
     not an rST substitution; literals (````...````) and doctest blocks keep theirs."""
@@ -132,4 +129,4 @@ def setup_apidocs(app) -> None:
     app.connect("env-purge-doc", _purge_uses)
     app.connect("env-merge-info", _merge_uses)
     app.connect("doctree-resolved", _add_used_in)
-    app.connect("env-get-outdated", _reference_outdated)
+    summary_page(app, REFERENCE_PAGE)

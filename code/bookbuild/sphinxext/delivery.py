@@ -363,7 +363,18 @@ PDF_SOURCES = ("book", "code", "_config.yml", "_toc.yml")
 
 
 def pdf_state(app) -> str:
-    """``"fresh"``, ``"stale"`` (older than a source of the book) or ``"missing"``."""
+    """``"fresh"``, ``"stale"`` (older than a source of the book) or ``"missing"``.
+
+    Decided once per build (the header of every page asks): the sources do not change
+    while the book builds.
+    """
+    state = getattr(app, "bookbuild_pdf_state", None)
+    if state is None:
+        state = app.bookbuild_pdf_state = _pdf_state(app)
+    return state
+
+
+def _pdf_state(app) -> str:
     pdf = pdf_source(app)
     if not pdf.is_file():
         return "missing"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .summaries import summary_page
+
 #: The kinds of statement listed, as sphinx-proof names them, with their printed names.
 KINDS = {"definition": "Definition", "theorem": "Theorem", "lemma": "Lemma", "proposition": "Proposition",
          "corollary": "Corollary", "observation": "Observation"}
@@ -72,15 +74,8 @@ def _fill(app, doctree, docname):
         placeholder.replace_self(content or [nodes.paragraph(text="No numbered results.")])
 
 
-def _outdated(app, env, added, changed, removed):
-    """The list depends on every page: rewrite it whenever one changes."""
-    if not (added or changed or removed):
-        return []
-    return [doc for doc in env.found_docs if doc.endswith("list-of-results")]
-
-
 def setup_results(app) -> None:
     app.add_node(results_placeholder)
     app.add_directive("list-of-results", ListOfResults)
     app.connect("doctree-resolved", _fill)
-    app.connect("env-get-outdated", _outdated)
+    summary_page(app, "book/list-of-results")
