@@ -66,3 +66,17 @@ def test_factorisation_descent_reports_divergence():
 
     with pytest.raises(RuntimeError, match="diverged"):
         factorisation_descent((2.5, 0.1), 1.0)
+
+
+def test_the_modified_flow_stopped_on_arrival_ends_where_the_whole_horizon_does():
+    from gdflow.checks.modified import FACTOR_START
+    from gdflow.modified import factorisation_modified_flow
+
+    for eta in (0.01, 0.1):
+        early = factorisation_modified_flow(FACTOR_START, eta)
+        # a residual nothing reaches: the flow runs to the horizon, as it did before the stop
+        whole = factorisation_modified_flow(FACTOR_START, eta, residual=1e-300)
+        assert abs(early[0] * early[1] - 1.0) <= 2e-13  # the event is located to rounding
+        assert np.allclose(early, whole, rtol=0.0, atol=1e-11)
+    with pytest.raises(ValueError, match="residual"):
+        factorisation_modified_flow(FACTOR_START, 0.1, residual=0.0)

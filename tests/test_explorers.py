@@ -1,5 +1,7 @@
 """The interactive figures' numbers, computed by the package (gdflow.explorers)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,13 +65,59 @@ def test_the_explorer_is_stable_small_and_draws_a_static_figure(grid):
     assert f'class="{explorers.EXPLORER_CLASS}"' in html and 'role="figure"' in html
     assert html.count("</script>") == 1  # the specification cannot close its script early
     assert len(html.encode("utf-8")) < 500_000  # the page's own data
-    svg = first._repr_svg_()
+    svg = first.svg()
     assert svg.lstrip().startswith("<svg") and "ηL = 1.0" in svg  # the default setting, for print
 
 
-def test_the_site_extension_and_the_package_agree_on_names():
+def test_the_site_extension_and_the_package_agree_on_names(grid):
     assert site_explorers.VEGA_BUNDLE == explorers.VEGA_BUNDLE
     assert site_explorers.EXPLORER_CLASS == explorers.EXPLORER_CLASS
+    assert site_explorers.VEGALITE_MIME == explorers.VEGALITE_MIME
+    spec = explorers.step_size_explorer(grid).spec
+    major = spec["$schema"].rsplit("/v", 1)[1].split(".")[0]  # .../vega-lite/v6.4.1.json
+    assert explorers.VEGALITE_MIME == f"application/vnd.vegalite.v{major}+json"
+
+
+def test_an_explorer_keeps_its_specification_for_print_and_draws_it_only_there(grid):
+    """A page's outputs hold the Vega-Lite specification, not an SVG: the PDF build's renderer
+    draws it (and nothing else) as the SVG the package would draw."""
+    import dataclasses
+    import json
+    from importlib.metadata import entry_points
+
+    from IPython.core.formatters import DisplayFormatter
+
+    explorer = explorers.step_size_explorer(grid)
+    bundle, _ = DisplayFormatter().format(explorer)
+    assert set(bundle) == {"text/html", "text/plain", explorers.VEGALITE_MIME}
+    assert bundle[explorers.VEGALITE_MIME] == explorer.spec
+
+    assert any(ep.value == "bookbuild.sphinxext.explorers:PrintedExplorer"
+               for ep in entry_points(group="myst_nb.mime_renderers"))  # installed, so myst-nb finds it
+    assert ("latex", explorers.VEGALITE_MIME, 12) in site_explorers.PrintedExplorer.mime_priority_overrides
+
+    @dataclasses.dataclass
+    class Data:  # the fields of myst-nb's MimeData that the renderer uses
+        mime_type: str
+        content: object
+
+    class Renderer:
+        def render_image(self, data):
+            return [data]
+
+    for content in (explorer.spec, json.dumps(explorer.spec)):
+        [drawn] = site_explorers.PrintedExplorer.handle_mime(Renderer(), Data(explorers.VEGALITE_MIME, content), False)
+        # vl-convert numbers its clip paths per drawing: the same figure up to those names
+        assert drawn.mime_type == "image/svg+xml"
+        assert re.sub(r"clip\d+", "clip", drawn.content) == re.sub(r"clip\d+", "clip", explorer.svg())
+    assert site_explorers.PrintedExplorer.handle_mime(Renderer(), Data("text/html", "<p>"), False) is None
+
+
+def test_an_explorer_table_is_named_once():
+    tables = explorers.Tables()
+    tables("rows", [{"a": 1}])
+    with pytest.raises(ValueError, match="defined twice"):
+        tables("rows", [{"a": 2}])
 
 
 def test_an_explorer_needs_a_description(grid):
@@ -103,7 +151,7 @@ def test_the_heavy_ball_summary_and_its_explorer(hb_grid):
         hb_grid.index(2.1, 0.3)
     explorer = explorers.heavy_ball_explorer(hb_grid)
     assert len(explorer._repr_html_().encode("utf-8")) < 500_000
-    assert "αL = 2.00, β = 0.3" in explorer._repr_svg_()
+    assert "αL = 2.00, β = 0.3" in explorer.svg()
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -128,7 +176,12 @@ def test_the_chains_variance_matches_sgd_and_not_the_sde_at_large_steps():
         assert np.sum(density * np.diff(edges)) == pytest.approx(1.0, abs=1e-3)  # 4 standard deviations hold it
     explorer = explorers.noise_explorer(grid)
     assert len(explorer._repr_html_().encode("utf-8")) < 500_000
-    assert grid.summary(1.0) in explorer._repr_svg_()
+    assert grid.summary(1.0) in explorer.svg()
+    assert f"after {grid.num_steps} steps" in explorer.svg()
+    # the chains start at 0, so the last step's variance falls short of the stationary one by
+    # the factor 1 - |1 - ηλ|^(2k), at most by grid.transient() over the grid
+    shortfall = [(1 - f) ** (2 * grid.num_steps) for f in grid.step_factors]
+    assert grid.transient() == pytest.approx(max(shortfall)) and grid.transient() < 1e-9
 
 
 def test_noise_grid_rejects_steps_without_a_stationary_law():

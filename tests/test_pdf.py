@@ -7,6 +7,7 @@ fixture), never from a hand-kept list, so the checks grow with the book.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -265,3 +266,18 @@ def test_the_title_page_names_version_date_licence_and_website(text):
     assert re.search(r"Version \S+, (\d{4}-\d{2}-\d{2}|undated)", first), first
     assert "CC BY 4.0" in first and "MIT" in first
     assert "website" in first.lower()
+
+
+def test_every_explorer_is_drawn_in_the_pdf(site, text):
+    """The PDF draws each interactive figure's default setting (bookbuild's renderer turns the
+    stored Vega-Lite specification into SVG): every title the website's explorers carry is there."""
+    titles = []
+    for page in book_pages(site):
+        for script in re.findall(r'<div class="bookbuild-explorer".*?</script>', page.read_text(encoding="utf-8"), re.S):
+            found = [json.loads(f'"{t}"') for t in re.findall(r'"title":"((?:[^"\\]|\\.)+)"', script)]
+            assert found, f"an explorer on {page.name} has no title"
+            titles.extend(found)
+    assert len(titles) >= 4
+    flat = normalise(text)
+    missing = [t for t in titles if normalise(t) not in flat]
+    assert not missing, missing

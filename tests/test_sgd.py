@@ -99,3 +99,28 @@ def test_averaged_mean_square_names_bad_input():
         averaged_mean_square(1.0, 1.0, 0.1, 5, 1.0, (6,))
     with pytest.raises(ValueError, match="power must be positive"):
         polynomial_steps(1.0, 10.0, 0.0)
+
+
+@pytest.mark.parametrize("bad, match", [(-0.1, r"step_size\(5\) must be positive"),
+                                        (float("nan"), r"step_size\(5\) must be finite"),
+                                        ("0.1", r"step_size\(5\) must be a real number"),
+                                        (True, r"step_size\(5\) must be a real number")])
+def test_a_bad_step_in_a_schedule_is_named_with_its_index(bad, match):
+    def schedule(k):
+        return bad if k == 5 else 0.1
+
+    for call in (lambda: sgd.moments([1.0], 1.0, schedule, 10),
+                 lambda: sgd.sgd_chains([1.0], 1.0, schedule, 10, 4, seed=1),
+                 lambda: sgd.averaged_mean_square(1.0, 1.0, schedule, 10, 1.0, [10])):
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+def test_a_schedule_checked_at_once_gives_the_step_by_step_values():
+    steps = sgd.polynomial_steps(1.0, 10.0, 2 / 3)
+    means, variances = sgd.moments([1.0], 1.0, steps, 50, start=[1.0])
+    mean, var = 1.0, 0.0
+    for k in range(50):
+        eta = steps(k)
+        mean, var = (1 - eta) * mean, (1 - eta) ** 2 * var + eta**2
+    assert means[-1, 0] == mean and variances[-1, 0] == var

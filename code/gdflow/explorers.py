@@ -5,7 +5,7 @@ slider, while the book builds; the reader's browser only chooses which precomput
 setting to draw. The drawing is a Vega-Lite specification built with Altair; the website
 runs it with the Vega libraries that the book's Sphinx extension serves from the site
 itself (no request to another host). Outputs without HTML (the PDF) get an SVG of the
-default setting, drawn from the same specification by vl-convert.
+default setting, drawn from the same specification by vl-convert when the PDF is built.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .descent import gradient_descent
 from .flow import quadratic_flow
 from .problems import Quadratic
 
-__all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
+__all__ = ["Explorer", "Tables", "StepSizeGrid", "step_size_grid", "step_size_explorer", "bowl_step_size_grid",
            "HeavyBallGrid", "heavy_ball_grid", "heavy_ball_explorer", "bowl_heavy_ball_grid",
            "NoiseGrid", "noise_grid", "noise_explorer", "book_noise_grid",
            "NesterovOdeGrid", "nesterov_ode_grid", "nesterov_ode_explorer",
@@ -30,6 +30,8 @@ __all__ = ["Explorer", "StepSizeGrid", "step_size_grid", "step_size_explorer", "
 VEGA_BUNDLE = "_static/vega-bundle.js"
 #: The class every explorer's container carries (the extension looks for it).
 EXPLORER_CLASS = "bookbuild-explorer"
+#: The MIME type under which an explorer's Vega-Lite specification is stored in a page's outputs.
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
@@ -98,6 +100,24 @@ NARROW_GLUE = ("(function (spec, room) {"
                " return spec; })")
 
 
+class Tables:
+    """The data of one explorer, kept out of its chart until the chart is written out.
+
+    ``tables("name", rows)`` stores the rows and returns the reference a chart draws from.
+    """
+
+    def __init__(self):
+        self.rows: dict[str, list] = {}
+
+    def __call__(self, name: str, rows: list):
+        import altair as alt
+
+        if name in self.rows:
+            raise ValueError(f"the table {name!r} is defined twice")
+        self.rows[name] = rows
+        return alt.NamedData(name=name)
+
+
 class Explorer:
     """An interactive figure: HTML for the website, SVG of the default setting elsewhere.
 
@@ -109,10 +129,16 @@ class Explorer:
         Text alternative: what the figure shows and what the slider changes.
     """
 
-    def __init__(self, chart, description: str):
+    def __init__(self, chart, description: str, tables: Tables | None = None):
         if not isinstance(description, str) or not description.strip():
             raise ValueError("an explorer needs a text description")
         self.spec = chart.to_dict()
+        if tables is not None:
+            # The rows join the specification only now: Altair copies and validates every
+            # value it holds, which for inline rows took most of an explorer's build time.
+            if set(tables.rows) & set(self.spec.get("datasets", {})):
+                raise ValueError("a table's name is used twice in one explorer")
+            self.spec.setdefault("datasets", {}).update(tables.rows)
         self.description = description.strip()
         text = json.dumps(self.spec, sort_keys=True, separators=(",", ":"))
         self.ident = "explorer-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -130,7 +156,14 @@ class Explorer:
                 f'{{renderer: "svg", actions: false}});\n'
                 f'}});</script>')
 
-    def _repr_svg_(self) -> str:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        # The specification itself: the book's PDF build draws it as SVG (bookbuild's renderer
+        # for this type), and JupyterLab draws it in a downloaded notebook. The HTML comes
+        # from _repr_html_.
+        return {VEGALITE_MIME: self.spec}
+
+    def svg(self) -> str:
+        """The default setting drawn as SVG (what the PDF shows), by vl-convert."""
         import vl_convert
 
         return vl_convert.vegalite_to_svg(self.spec)
@@ -237,6 +270,7 @@ def step_size_explorer(grid: StepSizeGrid, *, default: float = 1.0, width: int =
     and f(theta_k) - f* on a log axis against the bound, as a slider moves eta * L."""
     import altair as alt
 
+    tables = Tables()
     (x0, x1), (y0, y1) = frame
     i_default = grid.index(default)
     path_rows, gap_rows, text_rows = [], [], []
@@ -258,18 +292,18 @@ def step_size_explorer(grid: StepSizeGrid, *, default: float = 1.0, width: int =
                                             step=0.1, name="step size η·L "))
     chosen = "abs(datum.s - etaL) < 1e-6"
     x_scale, y_scale = alt.Scale(domain=[x0, x1]), alt.Scale(domain=[y0, y1])
-    flow = alt.Chart(alt.Data(values=flow_rows)).mark_line(color="#444444", strokeDash=[5, 3], clip=True).encode(
+    flow = alt.Chart(tables("flow_rows", flow_rows)).mark_line(color="#444444", strokeDash=[5, 3], clip=True).encode(
         x=alt.X("x:Q", scale=x_scale, title="θ₁"), y=alt.Y("y:Q", scale=y_scale, title="θ₂"), order="t:Q")
-    path = alt.Chart(alt.Data(values=path_rows)).transform_filter(chosen).mark_line(
+    path = alt.Chart(tables("path_rows", path_rows)).transform_filter(chosen).mark_line(
         point=True, color="#1262d4", clip=True).encode(x="x:Q", y="y:Q", order="k:Q")
     left = (flow + path).properties(width=width, height=height, title="path: descent (dots), flow (dashed)")
-    gaps = alt.Chart(alt.Data(values=gap_rows)).transform_filter(chosen).mark_line(point=False).encode(
+    gaps = alt.Chart(tables("gap_rows", gap_rows)).transform_filter(chosen).mark_line(point=False).encode(
         x=alt.X("k:Q", title="step k"),
         y=alt.Y("gap:Q", scale=alt.Scale(type="log"), title="f(θₖ) − f*"),
         color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None, columns=1)),
         strokeDash=alt.StrokeDash("series:N", legend=None))
     right = gaps.properties(width=width, height=height, title="optimality gap, log scale")
-    line = alt.Chart(alt.Data(values=text_rows)).transform_filter(chosen).mark_text(
+    line = alt.Chart(tables("text_rows", text_rows)).transform_filter(chosen).mark_text(
         align="left", fontSize=14).encode(text="line:N", x=alt.value(0), y=alt.value(10)).properties(
         width=2 * width, height=20)
     chart = alt.vconcat(line, alt.hconcat(left, right)).add_params(step)
@@ -279,7 +313,7 @@ def step_size_explorer(grid: StepSizeGrid, *, default: float = 1.0, width: int =
                    "descent, of the flow at the same times, and the bound, on a log scale. A line of text "
                    "states the factor per step and the final gap; past ηL = 2 the path zig-zags outwards "
                    "and the gap grows.")
-    return Explorer(chart, description)
+    return Explorer(chart, description, tables)
 
 
 class HeavyBallGrid:
@@ -367,6 +401,7 @@ def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int =
     setting's place in the map of spectral radii (the stability region of the quadratic)."""
     import altair as alt
 
+    tables = Tables()
     (x0, x1), (y0, y1) = frame
     i0, j0 = grid.index(*default)
     paths, cells, lines = [], [], []
@@ -388,12 +423,12 @@ def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int =
                          bind=alt.binding_range(min=float(grid.momenta.min()), max=float(grid.momenta.max()),
                                                 step=0.1, name="momentum β "))
     chosen = "abs(datum.a - alphaL) < 1e-6 && abs(datum.b - beta) < 1e-6"
-    path = alt.Chart(alt.Data(values=paths)).transform_filter(chosen).transform_flatten(["k", "x", "y"]).mark_line(
+    path = alt.Chart(tables("paths", paths)).transform_filter(chosen).transform_flatten(["k", "x", "y"]).mark_line(
         point=True, color="#1262d4", clip=True).encode(
         x=alt.X("x:Q", scale=alt.Scale(domain=[x0, x1]), title="θ₁"),
         y=alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1]), title="θ₂"), order="k:Q").properties(
         width=width, height=height, title="path of the heavy ball")
-    base = alt.Chart(alt.Data(values=cells)).encode(
+    base = alt.Chart(tables("cells", cells)).encode(
         x=alt.X("a:O", title="α·L", axis=alt.Axis(labelAngle=0, values=[0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5])),
         y=alt.Y("b:O", title="β", sort="descending"))
     region = base.mark_rect().encode(
@@ -402,7 +437,7 @@ def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int =
     here = base.transform_filter(chosen).mark_point(shape="circle", size=120, color="#d95f02", filled=True)
     right = (region + here).properties(width=width, height=height,
                                        title="rate on the bowl (red outline: ρ ≥ 1)")
-    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(
+    line = alt.Chart(tables("lines", lines)).transform_filter(chosen).mark_text(
         align="left", fontSize=14).encode(text="line:N", x=alt.value(0), y=alt.value(10)).properties(
         width=2 * width, height=20)
     chart = alt.vconcat(line, alt.hconcat(path, right)).add_params(step, momentum)
@@ -411,7 +446,7 @@ def heavy_ball_explorer(grid: HeavyBallGrid, *, default=(2.0, 0.3), width: int =
                    "of the iteration on the bowl, for every setting of the grid, with the chosen one marked; "
                    "settings with ρ of at least 1 are outlined in red. A line of text states ρ and the rate "
                    "measured on the run.")
-    return Explorer(chart, description)
+    return Explorer(chart, description, tables)
 
 
 class NoiseGrid:
@@ -426,12 +461,19 @@ class NoiseGrid:
     measured, exact, sde : ndarray, shape (m,)
         The chains' variance, SGD's exact stationary variance eta sigma^2 / (lambda (2 - eta lambda))
         and the stochastic modified equation's eta sigma^2 / (2 lambda).
-    num_chains : int
+    num_chains, num_steps : int
+        How many chains ran, and for how many steps from 0.
     """
 
-    def __init__(self, step_factors, edges, densities, measured, exact, sde, num_chains):
+    def __init__(self, step_factors, edges, densities, measured, exact, sde, num_chains, num_steps):
         self.step_factors, self.edges, self.densities = step_factors, edges, densities
         self.measured, self.exact, self.sde, self.num_chains = measured, exact, sde, num_chains
+        self.num_steps = num_steps
+
+    def transient(self) -> float:
+        """The largest relative distance of a chain's variance after ``num_steps`` steps from the
+        stationary one over the grid: max |1 - eta lambda|^(2 num_steps)."""
+        return float(np.max(np.abs(1.0 - self.step_factors)) ** (2 * self.num_steps))
 
     def index(self, step_factor: float) -> int:
         return _grid_position(self.step_factors, step_factor, "step factor")
@@ -444,7 +486,7 @@ class NoiseGrid:
 
 
 def noise_grid(*, curvature: float = 1.0, noise: float = 1.0, step_factors=None, num_chains: int = 10000,
-               num_steps: int = 300, bins: int = 40, seed: int = 11) -> NoiseGrid:
+               num_steps: int = 100, bins: int = 40, seed: int = 11) -> NoiseGrid:
     """Run ``num_chains`` chains of SGD from 0 for ``num_steps`` steps at every eta * lambda of the
     grid (default 0.1, 0.2, ..., 1.9) and histogram their final iterates over four predicted
     standard deviations either side."""
@@ -455,6 +497,7 @@ def noise_grid(*, curvature: float = 1.0, noise: float = 1.0, step_factors=None,
     if step_factors.ndim != 1 or step_factors.size == 0 or np.any(~((step_factors > 0) & (step_factors < 2))):
         raise ValueError("step_factors must be a non-empty list of numbers in (0, 2)")
     bins = count(bins, "bins", minimum=2)
+    num_steps = count(num_steps, "num_steps", minimum=1)
     edges, densities, measured, exact, sde = [], [], [], [], []
     for n, factor in enumerate(step_factors):
         eta = factor / curvature
@@ -467,7 +510,8 @@ def noise_grid(*, curvature: float = 1.0, noise: float = 1.0, step_factors=None,
         measured.append(float(np.var(final[:, 0])))
         exact.append(v)
         sde.append(float(sme_stationary_variance(curvature, noise, eta)[0]))
-    return NoiseGrid(step_factors, *(np.array(a) for a in (edges, densities, measured, exact, sde)), num_chains)
+    return NoiseGrid(step_factors, *(np.array(a) for a in (edges, densities, measured, exact, sde)), num_chains,
+                     num_steps)
 
 
 def noise_explorer(grid: NoiseGrid, *, default: float = 1.0, width: int = 420, height: int = 240) -> Explorer:
@@ -475,6 +519,7 @@ def noise_explorer(grid: NoiseGrid, *, default: float = 1.0, width: int = 420, h
     stationary density and the SDE's, as a slider moves eta * lambda."""
     import altair as alt
 
+    tables = Tables()
     i0 = grid.index(default)
     bars, curves, lines = [], [], []
     for i, factor in enumerate(grid.step_factors):
@@ -490,25 +535,25 @@ def noise_explorer(grid: NoiseGrid, *, default: float = 1.0, width: int = 420, h
                      bind=alt.binding_range(min=float(grid.step_factors.min()), max=float(grid.step_factors.max()),
                                             step=0.1, name="step size η·λ "))
     chosen = "abs(datum.s - etaLambda) < 1e-6"
-    hist = alt.Chart(alt.Data(values=bars)).transform_filter(chosen).transform_flatten(["lo", "hi", "d"]).mark_rect(
-        color="#9ecae1").encode(x=alt.X("lo:Q", title="θ after 300 steps"), x2="hi:Q",
+    hist = alt.Chart(tables("bars", bars)).transform_filter(chosen).transform_flatten(["lo", "hi", "d"]).mark_rect(
+        color="#9ecae1").encode(x=alt.X("lo:Q", title=f"θ after {grid.num_steps} steps"), x2="hi:Q",
                                 y=alt.Y("d:Q", title="density"), y2=alt.datum(0))
-    law = alt.Chart(alt.Data(values=curves)).transform_filter(chosen).transform_flatten(["x", "p"]).mark_line().encode(
+    law = alt.Chart(tables("curves", curves)).transform_filter(chosen).transform_flatten(["x", "p"]).mark_line().encode(
         x="x:Q", y="p:Q", color=alt.Color("law:N", legend=alt.Legend(orient="bottom", title=None, columns=1)),
         strokeDash=alt.StrokeDash("law:N", legend=None))
     plot = (hist + law).properties(width=width, height=height, title="stationary SGD on λθ²/2 (λ = σ = 1)")
-    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
+    line = alt.Chart(tables("lines", lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
         text="line:N", x=alt.value(0), y=alt.value(10)).properties(width=width, height=20)
     description = ("Interactive figure. A slider sets the step size of SGD on a one-dimensional quadratic with "
                    "additive Gaussian noise, as η·λ from 0.1 to 1.9. The histogram of the final iterates of "
                    f"{grid.num_chains} chains is drawn against SGD's exact stationary density and against the "
                    "density of the stochastic modified equation; a line of text gives the three variances. The "
                    "two laws agree for small steps and part as η·λ grows.")
-    return Explorer(alt.vconcat(line, plot).add_params(step), description)
+    return Explorer(alt.vconcat(line, plot).add_params(step), description, tables)
 
 
 def book_noise_grid() -> NoiseGrid:
-    """The grid the book's SGD explorer draws (lambda = sigma = 1, 10000 chains, 300 steps)."""
+    """The grid the book's SGD explorer draws (lambda = sigma = 1, 10000 chains, 100 steps)."""
     return noise_grid()
 
 
@@ -563,6 +608,7 @@ def nesterov_ode_explorer(grid: NesterovOdeGrid, *, default: int = 0, width: int
     slider halves the step."""
     import altair as alt
 
+    tables = Tables()
     i0 = grid.index(default)
     runs, lines = [], []
     for i, j in enumerate(grid.exponents):
@@ -573,17 +619,17 @@ def nesterov_ode_explorer(grid: NesterovOdeGrid, *, default: int = 0, width: int
                      bind=alt.binding_range(min=int(grid.exponents.min()), max=int(grid.exponents.max()), step=1,
                                             name="halvings of the step, j (s = 2⁻ʲ) "))
     chosen = "datum.j == halvings"
-    curve = alt.Chart(alt.Data(values=ode)).mark_line(color="#444444", strokeDash=[5, 3]).encode(
+    curve = alt.Chart(tables("ode", ode)).mark_line(color="#444444", strokeDash=[5, 3]).encode(
         x=alt.X("t:Q", title="time t = k√s", scale=alt.Scale(domain=[0.0, grid.horizon], nice=False)),
         y=alt.Y("x:Q", title="first coordinate"))
-    dots = alt.Chart(alt.Data(values=runs)).transform_filter(chosen).transform_flatten(["t", "x"]).mark_point(
+    dots = alt.Chart(tables("runs", runs)).transform_filter(chosen).transform_flatten(["t", "x"]).mark_point(
         color="#1262d4", size=12, filled=True).encode(x="t:Q", y="x:Q")
     plot = (curve + dots).properties(width=width, height=height,
                                      title="Nesterov's iterates (dots) and the ODE's solution (dashed)")
-    line = alt.Chart(alt.Data(values=lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
+    line = alt.Chart(tables("lines", lines)).transform_filter(chosen).mark_text(align="left", fontSize=14).encode(
         text="line:N", x=alt.value(0), y=alt.value(10)).properties(width=width, height=20)
     description = ("Interactive figure. A slider halves the step s of Nesterov's method from 1 to 1/64. The "
                    "first coordinate of its iterates on the quadratic 0.02 x₁² + 0.005 x₂², plotted at times "
                    "k√s, is drawn against the exact solution of the differential equation of Su, Boyd and "
                    "Candès; a line of text gives their largest distance, which shrinks with the step.")
-    return Explorer(alt.vconcat(line, plot).add_params(step), description)
+    return Explorer(alt.vconcat(line, plot).add_params(step), description, tables)

@@ -117,10 +117,17 @@ def factorisation_descent(start, step_size: float, max_steps: int = 200_000, tol
     raise RuntimeError(f"descent on (ab - 1)^2/2 did not reach |ab - 1| <= {tolerance:g} in {max_steps} steps")
 
 
-def factorisation_modified_flow(start, step_size: float, horizon: float = 4000.0, coefficient: float = 0.25):
+def factorisation_modified_flow(start, step_size: float, horizon: float = 4000.0, coefficient: float = 0.25,
+                                residual: float = 1e-13):
     """The end point of the flow of (ab - 1)^2/2 + coefficient eta ||grad||^2 (a minimiser, reached along
-    the way); ``coefficient`` 1/4 is the modified equation."""
+    the way); ``coefficient`` 1/4 is the modified equation.
+
+    The flow stops once |ab - 1| <= ``residual`` (or at ``horizon``): every point of ab = 1 is a
+    rest point, so from there it moves by O(``residual``) only, and integrating on would cost
+    thousands of steps that an explicit method must keep short for stability.
+    """
     eta = positive_number(step_size, "step_size")
+    residual = positive_number(residual, "residual")
 
     def field(_, y):
         a, b = y
@@ -129,8 +136,12 @@ def factorisation_modified_flow(start, step_size: float, horizon: float = 4000.0
         hess = np.array([[b * b, 2 * a * b - 1.0], [2 * a * b - 1.0, a * a]])
         return -(g + 2.0 * coefficient * eta * hess @ g)
 
+    def arrived(_, y):
+        return abs(y[0] * y[1] - 1.0) - residual
+
+    arrived.terminal = True
     sol = solve_ivp(field, (0.0, horizon), np.asarray(start, dtype=float), method="DOP853", rtol=1e-12,
-                    atol=1e-14)
+                    atol=1e-14, events=arrived)
     if not sol.success:
         raise RuntimeError(f"the modified flow could not be integrated: {sol.message}")
-    return sol.y[:, -1]
+    return sol.y_events[0][0] if sol.status == 1 else sol.y[:, -1]

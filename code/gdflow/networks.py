@@ -130,7 +130,7 @@ def sharpness_along(network: TanhNetwork, start, step_size: float, num_steps: in
     """
     every = count(every, "every", minimum=1)
     path = gradient_descent(network, start, step_size, num_steps)
-    losses = np.asarray(network.value(path.points), dtype=float)
+    losses = np.asarray(path.values, dtype=float)
     steps = np.arange(0, path.points.shape[0], every)
     sharp = np.array([network.sharpness(path.points[k]) for k in steps])
     return losses, steps, sharp

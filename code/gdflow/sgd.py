@@ -13,6 +13,7 @@ independent chains at once (one vectorised array, explicit seed) for Monte Carlo
 
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import numpy as np
@@ -52,6 +53,20 @@ def _schedule(steps):
     return constant_steps(steps)
 
 
+def _schedule_values(schedule, n: int) -> list[float]:
+    """eta_0 .. eta_{n-1} of a schedule, checked at once: each must be a positive number."""
+    values = [schedule(k) for k in range(n)]
+    kinds = {type(v) for v in values}  # few: checked per kind, not per step
+    valid = bool not in kinds and all(issubclass(t, (numbers.Real, np.floating, np.integer)) for t in kinds)
+    if valid:
+        etas = np.array(values, dtype=float)
+        valid = etas.shape == (n,) and bool(np.all(np.isfinite(etas) & (etas > 0)))
+    if not valid:
+        for k, eta in enumerate(values):  # name the first bad step, as a step-by-step check would
+            positive_number(eta, f"step_size({k})")
+    return etas.tolist()
+
+
 def _check(curvatures, noise, start):
     lam = positive_array(curvatures, "curvatures")
     sigma = nonnegative_number(noise, "noise")
@@ -78,12 +93,11 @@ def moments(curvatures, noise: float, steps, num_steps: int, start=None):
     """
     lam, sigma, x0 = _check(curvatures, noise, start)
     n = count(num_steps, "num_steps")
-    schedule = _schedule(steps)
+    etas = _schedule_values(_schedule(steps), n)
     means = np.empty((n + 1, lam.size))
     variances = np.empty((n + 1, lam.size))
     means[0], variances[0] = x0, 0.0
-    for k in range(n):
-        eta = positive_number(schedule(k), f"step_size({k})")
+    for k, eta in enumerate(etas):
         a = 1.0 - eta * lam
         means[k + 1] = a * means[k]
         variances[k + 1] = a**2 * variances[k] + (eta * sigma) ** 2
@@ -103,13 +117,17 @@ def sgd_chains(curvatures, noise: float, steps, num_steps: int, num_chains: int,
     n = count(num_steps, "num_steps")
     m = count(num_chains, "num_chains", minimum=1)
     every = 1 if record_every is None else count(record_every, "record_every", minimum=1)
-    schedule = _schedule(steps)
+    etas = _schedule_values(_schedule(steps), n)
     rng = np.random.default_rng(seed)
     theta = np.broadcast_to(x0, (m, lam.size)).copy()
     mean_square = [float(np.mean(np.sum(theta**2, axis=1)))]
-    for k in range(n):
-        eta = positive_number(schedule(k), f"step_size({k})")
-        theta -= eta * (lam * theta + sigma * rng.standard_normal(theta.shape))
+    noise = np.empty_like(theta)
+    for k, eta in enumerate(etas):
+        # theta <- theta - eta (lam theta + sigma xi), with xi drawn into one reused buffer
+        rng.standard_normal(out=noise)
+        noise *= eta * sigma
+        noise += (eta * lam) * theta
+        theta -= noise
         if (k + 1) % every == 0:
             worst = float(np.max(np.abs(theta)))
             if not np.isfinite(worst) or worst > divergence_threshold:
@@ -199,12 +217,11 @@ def averaged_mean_square(curvature: float, noise: float, steps, num_steps: int, 
     wanted = sorted({count(k, "record step", minimum=1) for k in record})
     if not wanted or wanted[-1] > n:
         raise ValueError(f"record must hold steps in 1..{n}; got {record!r}")
-    schedule = _schedule(steps)
+    etas = _schedule_values(_schedule(steps), n)
     mean, mean_sum = x0, 0.0          # E theta_k, E s_k
     var, cov, var_sum = 0.0, 0.0, 0.0  # Var theta_k, Cov(theta_k, s_k), Var s_k
     last, averaged = [], []
-    for k in range(n):
-        eta = positive_number(schedule(k), f"step_size({k})")
+    for k, eta in enumerate(etas):
         a = 1.0 - eta * lam
         # s_{k+1} = s_k + theta_k and theta_{k+1} = a theta_k - eta sigma xi_k
         var_sum, cov = var_sum + 2.0 * cov + var, a * (cov + var)

@@ -4,6 +4,11 @@ A page whose body holds an explorer (``gdflow.explorers``) gets a ``<script>`` f
 ``_static/vega-bundle.js``; the file itself (Vega, Vega-Lite and vega-embed in one script,
 from the pinned vl-convert-python wheel, about 0.9 MB) is written once per build, so a
 reader's browser fetches it once for every page and never from another host.
+
+In the PDF an explorer is the SVG of its default setting. A page's outputs keep the Vega-Lite
+specification (:data:`VEGALITE_MIME`), and :class:`PrintedExplorer`, a myst-nb MIME renderer
+registered in pyproject.toml, draws it with vl-convert when the LaTeX builder reads the page:
+running a page never pays for a drawing only the PDF needs.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 #: the same values as gdflow.explorers.VEGA_BUNDLE and EXPLORER_CLASS (checked by a test).
 VEGA_BUNDLE = "_static/vega-bundle.js"
 EXPLORER_CLASS = "bookbuild-explorer"
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 
 
 def _add_script(app, pagename, templatename, context, doctree):
@@ -47,6 +53,28 @@ def _write_bundle(app, exception):
     text = wrap_bundle(vl_convert.javascript_bundle())
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
+
+
+class PrintedExplorer:
+    """Draws an explorer's Vega-Lite output as an SVG image, for the LaTeX builder only (the
+    website shows the output's HTML, which outranks it there). Entry point
+    ``myst_nb.mime_renderers``: myst-nb finds it in the installed package's metadata."""
+
+    # Before SVG (15, _config.yml) and PNG (20): the specification is what the figure is.
+    mime_priority_overrides = [("latex", VEGALITE_MIME, 12)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != VEGALITE_MIME:
+            return None
+        import dataclasses
+        import json
+
+        import vl_convert
+
+        spec = json.loads(data.content) if isinstance(data.content, (str, bytes)) else data.content
+        svg = vl_convert.vegalite_to_svg(spec)
+        return renderer.render_image(dataclasses.replace(data, mime_type="image/svg+xml", content=svg))
 
 
 def setup_explorers(app):

@@ -281,7 +281,9 @@ def linear_scaling(step: float = LINEAR_SCALING_STEP, batches=LINEAR_SCALING_BAT
     out = []
     for b in batches:
         eta = step * b
-        out.append(problem.floor(eta, b) / base if eta < problem.critical_step(b) else np.inf)
+        # the stable steps form an interval (0, η_c(B)) (prop-minibatch-stability), so one
+        # spectral radius at η decides what a bisection for η_c(B) would
+        out.append(problem.floor(eta, b) / base if problem.spectral_radius(eta, b) < 1.0 else np.inf)
     return np.array(out)
 
 
