@@ -448,6 +448,70 @@ def test_the_table_check_sees_a_column_out_of_view(browser, server, site):
     assert "book/claims-ledger.html" in hidden
 
 
+# Every figure's two drawings (bookbuild.sphinxext.figures): which one shows, at what scale
+# of its own size, and whether it stays inside the window.
+FIGURES_JS = r"""async () => {
+  const imgs = [...document.querySelectorAll('main img.bookbuild-figure-wide, main img.bookbuild-figure-narrow')];
+  for (const img of imgs) { img.loading = 'eager'; }
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  return imgs.map(img => {
+    const box = img.getBoundingClientRect();
+    return {src: img.getAttribute('src'), narrow: img.classList.contains('bookbuild-figure-narrow'),
+            shown: getComputedStyle(img).display !== 'none' && box.width > 0,
+            scale: box.width / img.naturalWidth, right: box.right, window: window.innerWidth};
+  });
+}"""
+
+
+def figure_drawings(browser, server, site, width, *, style=None) -> dict:
+    """Per page with figures, the state of every drawing at ``width`` px (:data:`FIGURES_JS`)."""
+    visit = Visit(browser, server)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    try:
+        for path in site_pages(site):
+            if "bookbuild-figure-wide" not in (site / path).read_text(encoding="utf-8"):
+                continue
+            page = visit.open(path, redirect=meta_refresh(site / path))
+            if style:
+                page.add_style_tag(content=style)
+            found[path] = page.evaluate(FIGURES_JS)
+    finally:
+        visit.close()
+    return found
+
+
+def illegible_figures(drawings: dict, *, narrow: bool) -> dict:
+    """Drawings shown that should not be, hidden that should be, too small or too wide.
+
+    The narrow drawing's text is at least 9 pt (12 px at its own size); shown at 0.75 of its
+    size or more, no text is below 9 px.
+    """
+    failing = {}
+    for path, images in drawings.items():
+        bad = [i for i in images if i["shown"] != (i["narrow"] == narrow)]
+        bad += [i for i in images if i["shown"] and narrow and (i["scale"] < 0.75 or i["right"] > i["window"])]
+        if bad:
+            failing[path] = bad
+    return failing
+
+
+def test_figures_are_legible_on_a_phone_and_as_designed_on_wide_screens(browser, server, site):
+    for width, narrow in ((390, True), (1400, False)):
+        drawings = figure_drawings(browser, server, site, width)
+        assert sum(map(len, drawings.values())) >= 60, "the figures' two drawings were not found"
+        assert not illegible_figures(drawings, narrow=narrow), (width, illegible_figures(drawings, narrow=narrow))
+
+
+def test_the_figure_check_sees_a_designed_figure_squeezed_onto_a_phone(browser, server, site):
+    drawings = figure_drawings(browser, server, site, 390, style=(
+        "img.bookbuild-figure-narrow { display: none !important; } "
+        "img.bookbuild-figure-wide { display: block !important; }"))
+    failing = illegible_figures(drawings, narrow=True)
+    assert len(failing) == len(drawings)
+    assert all(i["scale"] < 0.75 for images in failing.values() for i in images if i["shown"])
+
+
 EXPLORER_LINE_JS = r"""(start) => [...document.querySelectorAll('.bookbuild-explorer svg text')]
   .map(t => t.textContent).filter(t => t.startsWith(start))"""
 

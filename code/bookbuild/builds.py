@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .sphinxext.figures import NARROW_CLASS, WIDE_CLASS
+
 __all__ = ["PACKAGE_NAME", "package_dir", "package_fingerprint", "execution_key", "RUNTIME_PACKAGES",
            "mentions_package",
            "PageWeight", "page_weights", "cached_execution_times"]
@@ -140,11 +142,19 @@ class PageWeight:
     images: dict = field(default_factory=dict)
     #: Scripts of this page alone (its hover previews), by path.
     data: dict = field(default_factory=dict)
+    #: Of ``images``, those shown only on narrow screens, and only on wide ones (a figure's
+    #: two drawings, bookbuild.sphinxext.figures): a reader's browser fetches one set.
+    narrow_only: frozenset = frozenset()
+    wide_only: frozenset = frozenset()
 
     @property
     def total_bytes(self) -> int:
-        """HTML plus every distinct image it references and its own data."""
-        return self.html_bytes + sum(self.images.values()) + sum(self.data.values())
+        """HTML, its own data and the images of the heavier of the two screens."""
+        shared = sum(size for name, size in self.images.items()
+                     if name not in self.narrow_only and name not in self.wide_only)
+        either = max(sum(self.images[name] for name in self.narrow_only),
+                     sum(self.images[name] for name in self.wide_only))
+        return self.html_bytes + shared + either + sum(self.data.values())
 
 
 #: Scripts of the site; those of one page alone (sphinx-tippy's preview data, written as
@@ -153,6 +163,17 @@ _SCRIPT = re.compile(r"""<script\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE
 
 _REF = re.compile(r"""<(?:img|object|embed|source|image)\b[^>]*?\b(?:src|data|href|srcset)=["']([^"']+)["']""",
                   re.IGNORECASE)
+
+
+def _drawings(text: str, css_class: str) -> set[str]:
+    """The file names of the images of ``text`` that carry ``css_class``."""
+    found = set()
+    for tag in re.findall(r"<img\b[^>]*>", text, re.IGNORECASE):
+        if re.search(rf'class="[^"]*\b{css_class}\b', tag):
+            src = re.search(r'src="([^"]+)"', tag)
+            if src:
+                found.add(unquote(urlsplit(src[1]).path).rsplit("/", 1)[-1])
+    return found
 
 
 def page_weights(site) -> list[PageWeight]:
@@ -191,7 +212,10 @@ def page_weights(site) -> list[PageWeight]:
                     name = target.relative_to(site.resolve()).as_posix()
                     if found is images or name.startswith(own_data):
                         found[name] = target.stat().st_size
-        weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images, data))
+        narrow, wide = (frozenset(name for name in images if name.rsplit("/", 1)[-1] in sources)
+                        for sources in (_drawings(text, NARROW_CLASS), _drawings(text, WIDE_CLASS)))
+        weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images, data,
+                                  narrow, wide))
     weights.sort(key=lambda w: (-w.total_bytes, w.page))
     return weights
 

@@ -54,7 +54,7 @@ __all__ = [
     # Book style
     "PALETTE", "use_book_style",
     # Shared by several chapters
-    "plot_against_bounds", "plot_contours", "plot_path", "contour_grid",
+    "plot_against_bounds", "plot_contours", "plot_path", "contour_grid", "label_panels",
     # Gradient descent
     "plot_step_profile", "plot_growth_sweep",
     # Gradient flow
@@ -172,6 +172,16 @@ def plot_against_bound(ax, times, measured, bounds, *, bound_times=None, logx: b
     """
     return plot_against_bounds(ax, times, measured, bounds, bound_x=bound_times, bound_colors="grey",
                                logx=logx, logy=logy, xlabel=xlabel, ylabel=ylabel)
+
+
+def label_panels(axes) -> None:
+    """Letter the panels (a), (b), ... at their top left, in reading order.
+
+    Captions name panels by letter, not by place: on a narrow screen the panels are
+    stacked (:func:`gdflow.figure_style.narrow_copy`), and "left" would be "top".
+    """
+    for i, ax in enumerate(np.ravel(axes)):
+        ax.set_title(f"({chr(ord('a') + i)})", loc="left", fontsize=10, fontweight="bold")
 
 
 def contour_grid(objective, xlim, ylim, num: int):

@@ -70,6 +70,24 @@ def test_page_weights_counts_each_local_image_once(tmp_path):
     assert heavy.total_bytes == page.stat().st_size + 1500
 
 
+def test_page_weights_count_one_drawing_of_each_figure_the_heavier_screen(tmp_path):
+    """A figure's two drawings (designed, and for narrow screens): a browser fetches one set."""
+    site = tmp_path / "html"
+    (site / "_images").mkdir(parents=True)
+    for name, size in (("w1.svg", 300), ("n1.svg", 100), ("w2.svg", 300), ("n2.svg", 600), ("plain.png", 50)):
+        (site / "_images" / name).write_bytes(b"x" * size)
+    page = site / "chapter.html"
+    page.write_text('<img loading="lazy" alt="" class="bookbuild-figure-wide" src="_images/w1.svg" />'
+                    '<img loading="lazy" alt="" class="bookbuild-figure-narrow" src="_images/n1.svg" />'
+                    '<img loading="lazy" alt="" class="align-center bookbuild-figure-wide" src="_images/w2.svg" />'
+                    '<img loading="lazy" alt="" class="bookbuild-figure-narrow" src="_images/n2.svg" />'
+                    '<img alt="" src="_images/plain.png" />')
+    [weight] = builds.page_weights(site)
+    assert weight.narrow_only == {"_images/n1.svg", "_images/n2.svg"}
+    assert weight.wide_only == {"_images/w1.svg", "_images/w2.svg"}
+    assert weight.total_bytes == page.stat().st_size + 50 + max(300 + 300, 100 + 600)
+
+
 def test_page_weights_count_a_pages_own_preview_data_but_not_shared_scripts(tmp_path):
     site = tmp_path / "html"
     (site / "_static" / "tippy" / "book").mkdir(parents=True)

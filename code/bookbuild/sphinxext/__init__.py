@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in thirteen parts.
+"""The book's Sphinx extension (``bookbuild.sphinxext`` in ``_config.yml``), in fourteen parts.
 
 - :mod:`.mathjax` -- MathJax 3 served from the site's own static files (no network);
 - :mod:`.execution` -- pages executed in parallel while Sphinx reads, in kernels forked
@@ -10,6 +10,7 @@
 - :mod:`.reader` -- words instead of emoji glyphs that need an emoji font;
 - :mod:`.access` -- accessibility fixes to the theme's and docutils' markup;
 - :mod:`.explorers` -- the Vega libraries of the interactive figures, served by the site;
+- :mod:`.figures` -- each figure drawn as designed and for narrow screens, shown by width;
 - :mod:`.citations` -- author-year labels in the list of references;
 - :mod:`.apidocs` -- types in the API reference's docstrings, linked or shown as text;
 - :mod:`.results` -- the list of results (every numbered statement, with a link);
@@ -19,7 +20,8 @@
 
 from __future__ import annotations
 
-from . import access, apidocs, citations, delivery, explorers, execution, lock, mathjax, numbers, previews, reader, results
+from . import (access, apidocs, citations, delivery, explorers, execution, figures, lock, mathjax, numbers, previews,
+               reader, results)
 
 
 def setup(app):
@@ -32,6 +34,7 @@ def setup(app):
     reader.setup_reader(app)
     access.setup_access(app)
     explorers.setup_explorers(app)
+    figures.setup_figures(app)
     citations.setup_citations(app)
     apidocs.setup_apidocs(app)
     results.setup_results(app)
