@@ -81,3 +81,18 @@ def test_sharpness_along_shapes(net):
     losses, steps, sharp = sharpness_along(net, network_start(4), 0.1, 50, every=20)
     assert losses.shape == (51,) and list(steps) == [0, 20, 40] and sharp.shape == (3,)
     assert np.all(np.diff(losses) < 0)
+
+
+def test_lanczos_sharpness_agrees_with_the_whole_hessian():
+    from gdflow.checks.stability_edge import edge_network
+
+    net = edge_network()
+    vector = None
+    for seed in range(4):
+        theta = network_start(20, seed)
+        dense = net.sharpness(theta, dense=True)
+        value, vector = net.top_eigenpair(theta, vector)  # warm start from another point's vector
+        assert value == pytest.approx(dense, rel=1e-8)
+        assert net.sharpness(theta) == pytest.approx(dense, rel=1e-8)
+        assert np.linalg.norm(net.hessian(theta) @ vector - dense * vector) < 1e-6 * abs(dense)
+    assert np.array_equal(net.hessian_vector(theta, np.zeros(net.dim)), np.zeros(net.dim))

@@ -5,9 +5,9 @@ The model is :math:`u(x) = \sum_{j=1}^m v_j \tanh(w_j x + b_j)` with parameters
 squared loss :math:`f(\theta) = \frac{1}{2n}\sum_i (u(x_i) - y_i)^2`. The gradient is
 written out by hand (back-propagation through one hidden layer); the Hessian is the
 central difference of that gradient, column by column, which is exact up to
-:math:`O(\varepsilon^2)` and symmetrised. With ``3m`` parameters it costs ``6m``
-gradient evaluations, which for the book's ``m = 20`` is far cheaper than an iterative
-eigensolver would save. The *sharpness* is the largest eigenvalue of the Hessian.
+:math:`O(\varepsilon^2)` and symmetrised. The *sharpness* is the largest eigenvalue of the
+Hessian, found by Lanczos iteration on Hessian-vector products (differences of two
+gradients): about 20 products, where the whole Hessian costs ``6m`` gradients.
 """
 
 from __future__ import annotations
@@ -97,9 +97,36 @@ class TanhNetwork(Objective):
             columns[i] = (self.gradient(theta + e) - self.gradient(theta - e)) / (2.0 * step)
         return 0.5 * (columns + columns.T)
 
-    def sharpness(self, theta) -> float:
-        """The largest eigenvalue of the Hessian at ``theta``."""
-        return float(np.linalg.eigvalsh(self.hessian(theta))[-1])
+    def hessian_vector(self, theta, vector, step: float = 1e-5) -> np.ndarray:
+        """H(theta) v by a central difference of the gradient along v (step ``step`` in norm)."""
+        theta, vector = self._batch(theta), self._batch(vector)
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            return np.zeros(self.dim)
+        h = positive_number(step, "step") / norm
+        return (self.gradient(theta + h * vector) - self.gradient(theta - h * vector)) / (2.0 * h)
+
+    def top_eigenpair(self, theta, start=None) -> tuple[float, np.ndarray]:
+        """The largest Hessian eigenvalue and a unit eigenvector, by Lanczos iteration on
+        Hessian-vector products (scipy's ``eigsh``); ``start`` (for example the vector found
+        at a nearby point) speeds it up. About 20 products of two gradients each, against
+        the 2 x 3m gradients of :meth:`hessian`; the two agree to about 1e-10 relative (tested).
+        """
+        from scipy.sparse.linalg import LinearOperator, eigsh
+
+        theta = self._batch(theta)
+        operator = LinearOperator((self.dim, self.dim), dtype=float,
+                                  matvec=lambda v: self.hessian_vector(theta, np.ravel(v)))
+        v0 = np.ones(self.dim) if start is None else self._batch(start)
+        values, vectors = eigsh(operator, k=1, which="LA", v0=v0, tol=1e-10)
+        return float(values[0]), vectors[:, 0]
+
+    def sharpness(self, theta, *, dense: bool = False) -> float:
+        """The largest eigenvalue of the Hessian at ``theta``: by Lanczos iteration
+        (:meth:`top_eigenpair`), or with ``dense=True`` from the whole Hessian."""
+        if dense:
+            return float(np.linalg.eigvalsh(self.hessian(theta))[-1])
+        return self.top_eigenpair(theta)[0]
 
 
 def regression_data(num_points: int = 40, amplitude: float = 3.0):
@@ -132,5 +159,8 @@ def sharpness_along(network: TanhNetwork, start, step_size: float, num_steps: in
     path = gradient_descent(network, start, step_size, num_steps)
     losses = np.asarray(path.values, dtype=float)
     steps = np.arange(0, path.points.shape[0], every)
-    sharp = np.array([network.sharpness(path.points[k]) for k in steps])
-    return losses, steps, sharp
+    sharp, vector = [], None
+    for k in steps:  # each Lanczos run starts from the previous eigenvector
+        value, vector = network.top_eigenpair(path.points[k], vector)
+        sharp.append(value)
+    return losses, steps, np.array(sharp)
