@@ -367,22 +367,31 @@ EQUATIONS_JS = r"""() => {
 }"""
 
 
-def equation_layout(browser, server, site, width, *, style=None) -> dict:
-    """Per page, the display equations that overflow or overlap their number at ``width`` px."""
+def evaluate_on_pages(browser, server, site, width, script, *, marker, style=None) -> dict:
+    """Per page whose HTML holds ``marker``, what ``script`` returns at ``width`` px (after
+    the extra CSS ``style``, if any); pages where it returns nothing empty are left out."""
     visit = Visit(browser, server)
     visit.page.set_viewport_size({"width": width, "height": 900})
     found = {}
     try:
         for path in site_pages(site):
-            if 'class="math notranslate nohighlight"' not in (site / path).read_text(encoding="utf-8"):
+            if marker not in (site / path).read_text(encoding="utf-8"):
                 continue
             page = visit.open(path, redirect=meta_refresh(site / path))
             if style:
                 page.add_style_tag(content=style)
-            found[path] = page.evaluate(EQUATIONS_JS)
+            result = page.evaluate(script)
+            if result:
+                found[path] = result
     finally:
         visit.close()
     return found
+
+
+def equation_layout(browser, server, site, width, *, style=None) -> dict:
+    """Per page, the display equations that overflow or overlap their number at ``width`` px."""
+    return evaluate_on_pages(browser, server, site, width, EQUATIONS_JS,
+                             marker='class="math notranslate nohighlight"', style=style)
 
 
 @pytest.mark.parametrize("width", [1400, 1024])
@@ -420,22 +429,7 @@ TABLES_JS = r"""() => [...document.querySelectorAll('main table')].flatMap(table
 
 def hidden_table_columns(browser, server, site, width, *, style=None) -> dict:
     """Per page, the table columns that lie beyond the visible width at ``width`` px."""
-    visit = Visit(browser, server)
-    visit.page.set_viewport_size({"width": width, "height": 900})
-    found = {}
-    try:
-        for path in site_pages(site):
-            if "<table" not in (site / path).read_text(encoding="utf-8"):
-                continue
-            page = visit.open(path, redirect=meta_refresh(site / path))
-            if style:
-                page.add_style_tag(content=style)
-            hidden = page.evaluate(TABLES_JS)
-            if hidden:
-                found[path] = hidden
-    finally:
-        visit.close()
-    return found
+    return evaluate_on_pages(browser, server, site, width, TABLES_JS, marker="<table", style=style)
 
 
 def test_every_table_column_is_visible_at_1024_px(browser, server, site):
@@ -465,20 +459,7 @@ FIGURES_JS = r"""async () => {
 
 def figure_drawings(browser, server, site, width, *, style=None) -> dict:
     """Per page with figures, the state of every drawing at ``width`` px (:data:`FIGURES_JS`)."""
-    visit = Visit(browser, server)
-    visit.page.set_viewport_size({"width": width, "height": 900})
-    found = {}
-    try:
-        for path in site_pages(site):
-            if "bookbuild-figure-wide" not in (site / path).read_text(encoding="utf-8"):
-                continue
-            page = visit.open(path, redirect=meta_refresh(site / path))
-            if style:
-                page.add_style_tag(content=style)
-            found[path] = page.evaluate(FIGURES_JS)
-    finally:
-        visit.close()
-    return found
+    return evaluate_on_pages(browser, server, site, width, FIGURES_JS, marker="bookbuild-figure-wide", style=style)
 
 
 def illegible_figures(drawings: dict, *, narrow: bool) -> dict:
