@@ -4,7 +4,8 @@
   served from the site, pages executed in parallel and re-executed when ``gdflow``
   changes, the PDF's layout, the ``{num}`` role;
 - :mod:`bookbuild.forkkernel` -- kernels forked from a process that has already
-  imported the heavy modules;
+  imported the heavy modules; :mod:`bookbuild.forkprovisioner` -- the jupyter_client
+  kernel provisioner that starts them;
 - :mod:`bookbuild.builds` -- the fingerprint of ``gdflow``, page weights, cached
   execution times;
 - :mod:`bookbuild.claimstore` -- the claim results a chapter leaves for the ledger

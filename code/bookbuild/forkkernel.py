@@ -25,8 +25,9 @@ Three pieces:
   it is what jupyter_client launches in place of the kernel: it asks the server
   for a kernel, forwards signals to it, and exits with its exit status. If the
   stand-in dies (jupyter_client kills it), the server kills its kernel;
-- :func:`forking_kernel_manager` -- a jupyter_client kernel manager class that
-  launches the stand-in instead of ``python -m ipykernel_launcher``.
+- :func:`forking_kernel_manager` -- a jupyter_client kernel manager class whose kernel
+  specification names the provisioner :class:`bookbuild.forkprovisioner.ForkProvisioner`,
+  which launches the stand-in instead of ``python -m ipykernel_launcher``.
 
 Kernels of another interpreter or another launcher start the ordinary way.
 The stand-in runs as ``python -I -S`` (standard library only, nothing from the
@@ -437,61 +438,28 @@ class ForkServer:
         return forking_kernel_manager(self.address)
 
 
-#: Seconds to wait for one more IOPub message after a kernel answered, and between checks
-#: that a killed kernel has exited (jupyter_client waits 0.2 s and 0.1 s: for a page of
-#: a second, that fixed wait would be a third of its run).
-QUICK_WAIT = 0.01
-
-
 def forking_kernel_manager(address: str):
-    """jupyter_client's ``AsyncKernelManager``, launching ``ipykernel_launcher`` kernels via ``address``.
+    """jupyter_client's ``AsyncKernelManager``, its ``python3`` kernels coming from the server at ``address``.
 
-    Its clients are ready as soon as the kernel has answered on the shell channel and
-    one of its messages has arrived on IOPub (the proof that IOPub is connected); they
-    then drain IOPub until it has been quiet for :data:`QUICK_WAIT` seconds rather
-    than 0.2 s. A killed kernel's exit is polled every :data:`QUICK_WAIT` seconds.
+    Only public extension points: the kernel specification it reads names the provisioner
+    :class:`bookbuild.forkprovisioner.ForkProvisioner` (registered by entry point), which
+    launches the stand-in; and two traits: kernel and client talk over Unix sockets in the
+    server's private folder rather than TCP ports. A notebook asking for another kernel
+    than ``python3`` fails to start here (jupyter_client's ``NoSuchKernel``) and runs the
+    ordinary way.
     """
-    import time
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    class QuickReadyClient(AsyncKernelClient):
-        async def _async_wait_for_ready(self, timeout=None):
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    reply = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    reply = None
-                if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                    try:  # the status messages of that request show IOPub is connected
-                        await self.iopub_channel.get_msg(timeout=0.2)
-                    except Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(reply)
-                        break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-            while True:  # leave no message of the handshake for the first cell to see
-                try:
-                    await self.iopub_channel.get_msg(timeout=QUICK_WAIT)
-                except Empty:
-                    break
+    from .forkprovisioner import write_kernel_spec
 
-        # jupyter_client binds the public name to its own function, not to the override.
-        wait_for_ready = _async_wait_for_ready
+    specs = write_kernel_spec(os.path.join(os.path.dirname(address), "kernels"), address)
 
     class ForkingKernelManager(AsyncKernelManager):
-        @default("client_factory")
-        def _quick_client(self):
-            return QuickReadyClient
+        @default("kernel_spec_manager")
+        def _forked_python(self):
+            return KernelSpecManager(kernel_dirs=[specs], ensure_native_kernel=False, parent=self)
 
         @default("transport")
         def _local_sockets(self):
@@ -506,16 +474,6 @@ def forking_kernel_manager(address: str):
             import uuid
 
             return os.path.join(os.path.dirname(address), f"kernel-{uuid.uuid4().hex[:12]}")
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            cmd = super().format_kernel_cmd(extra_arguments)
-            same_python = cmd and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
-            if same_python and cmd[1:3] == ["-m", "ipykernel_launcher"]:
-                return [sys.executable, "-I", "-S", os.path.abspath(__file__), "client", address, *cmd[3:]]
-            return cmd
-
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            await super()._async_wait(pollinterval=min(pollinterval, QUICK_WAIT))
 
     return ForkingKernelManager
 

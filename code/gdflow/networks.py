@@ -110,7 +110,7 @@ class TanhNetwork(Objective):
         """The largest Hessian eigenvalue and a unit eigenvector, by Lanczos iteration on
         Hessian-vector products (scipy's ``eigsh``); ``start`` (for example the vector found
         at a nearby point) speeds it up. About 20 products of two gradients each, against
-        the 2 x 3m gradients of :meth:`hessian`; the two agree to about 1e-10 relative (tested).
+        the 2 x 3m gradients of :meth:`hessian`; the two agree to 1e-8 relative or better (tested).
         """
         from scipy.sparse.linalg import LinearOperator, eigsh
 

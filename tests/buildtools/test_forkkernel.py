@@ -102,17 +102,38 @@ def test_server_stops_cleanly():
     assert not os.path.exists(server.address)
 
 
-def test_clients_skip_jupyter_clients_fixed_waits(server):
+def test_kernels_come_through_a_registered_provisioner_and_no_private_override(server, tmp_path):
+    from importlib.metadata import entry_points
+
     from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
 
-    from bookbuild import forkkernel
+    from bookbuild.forkprovisioner import PROVISIONER_NAME, ForkProvisioner
 
-    manager = server.kernel_manager_class()(kernel_name="python3")
-    client_class = type(manager.client())
-    # nbclient calls wait_for_ready: it must be the override, not jupyter_client's 0.2 s drain
-    assert client_class.wait_for_ready is client_class._async_wait_for_ready
-    assert client_class.wait_for_ready is not AsyncKernelClient.wait_for_ready
-    assert forkkernel.QUICK_WAIT < 0.1
+    assert any(ep.name == PROVISIONER_NAME and ep.value == "bookbuild.forkprovisioner:ForkProvisioner"
+               for ep in entry_points(group="jupyter_client.kernel_provisioners"))
+    manager_class = server.kernel_manager_class()
+    manager = manager_class(kernel_name="python3")
+    spec = manager.kernel_spec
+    assert spec.metadata["kernel_provisioner"] == {"provisioner_name": PROVISIONER_NAME,
+                                                   "config": {"server_address": server.address}}
+    # jupyter_client's own classes and methods, but for two public traits' defaults
+    assert type(manager.client()) is AsyncKernelClient
+    replaced = [name for name, value in vars(manager_class).items()
+                if callable(value) and any(name in vars(base) for base in AsyncKernelManager.__mro__)]
+    assert not replaced, replaced  # no method of jupyter_client's is replaced
+    assert not [name for name in vars(ForkProvisioner) if name.startswith("_async")]
+    page = notebook(["import os; print(os.getppid())"])
+    execute(page, cwd=str(tmp_path), kernel_manager_class=manager_class)
+    assert int(page.cells[0].outputs[0]["text"]) == server.process.pid  # forked by the server
+
+
+def test_another_kernel_than_python3_is_not_forked(server):
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    manager = server.kernel_manager_class()(kernel_name="julia-1.10")
+    with pytest.raises(NoSuchKernel):
+        manager.kernel_spec
 
 
 def test_forked_kernels_talk_over_unix_sockets_in_the_servers_folder(server, tmp_path, capfd):
