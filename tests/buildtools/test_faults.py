@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -310,3 +311,46 @@ def test_a_read_only_cache_stops_the_build_before_it_runs_anything(tmp_path, mon
     with pytest.raises(ConfigError, match=r"\.jupyter_cache is not writable"):
         lock._acquire_for_build(app)
     lock.release(lock.acquire(tmp_path / "_build" / lock.LOCK_FILE))  # the lock was let go
+
+
+def _read_only_build(root, folder):
+    """Build ``root`` with ``folder`` (inside it) on a read-only mount: a bind mount in a
+    private mount namespace, so that even root cannot write there (file permissions would
+    not stop root). Returns (process, log), or skips where mount namespaces are not allowed."""
+    unshare = shutil.which("unshare")
+    probe = subprocess.run([unshare, "--mount", "true"], capture_output=True) if unshare else None
+    if probe is None or probe.returncode != 0:
+        pytest.skip("cannot make a read-only mount here (util-linux unshare with mount namespaces needed)")
+    env = {**os.environ, "PYTHONWARNINGS": "", "BOOKBUILD_EXECUTION_WORKERS": "2",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "code"), os.environ.get("PYTHONPATH")]))}
+    script = ('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"')
+    result = subprocess.run([unshare, "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(folder),
+                             *jupyter_book(), "build", str(root), *BUILD_FLAGS],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    return result, result.stdout + result.stderr
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("read_only", ["_build", "_build/.jupyter_cache"])
+def test_a_read_only_build_folder_stops_the_build_with_a_clear_error(tmp_path, read_only):
+    """A build folder (or its cache) on a read-only file system: one clear line naming the
+    folder, no page run, no process left behind; made writable again, the book builds."""
+    root = staleness.make_book(tmp_path)
+    result, log = staleness.build(root)
+    assert result.returncode == 0, log[-3000:]
+    def outputs():  # every file of the build folder but the lock, which a refused build may take
+        return {p: p.stat().st_mtime_ns for p in (root / "_build").rglob("*")
+                if p.is_file() and p.name != lock.LOCK_FILE}
+
+    stamp = outputs()
+
+    result, log = _read_only_build(root, root / read_only)
+    assert result.returncode != 0
+    assert f"the build folder {root / read_only} is not writable (it is on a read-only file system)" in log
+    assert staleness.executed(log) == set()
+    assert not _processes_in(root), "a kernel outlived the failed build"
+    assert outputs() == stamp, "the refused build changed the build folder"
+
+    result, log = staleness.build(root)  # writable again (the mount was the build's alone)
+    assert result.returncode == 0, log[-3000:]
+    assert "probe value 41" in staleness.page(root, "probe")

@@ -30,9 +30,18 @@ def check_writable(folder) -> None:
     to it (a read-only ``_build`` or cache would otherwise fail a page, not the build)."""
     folder = Path(folder)
     if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        where = ("it is on a read-only file system" if _read_only_mount(folder)
+                 else "this user may not write there")
         raise BuildFolderUnwritable(
-            f"the build folder {folder} is not writable by this user; make it writable, remove it, "
+            f"the build folder {folder} is not writable ({where}); make it writable, remove it, "
             f"or build elsewhere with `jupyter-book build --path-output <folder>`")
+
+
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): say what is likelier
+        return False
 
 
 def lock_path(app) -> Path:
