@@ -620,25 +620,31 @@ EXPLORER_PAGES = {"step-size": "book/bridge.html", "heavy-ball": "book/momentum.
                   "nesterov-ode": "book/nesterov.html", "sgd-noise": "book/stochastic-gradient.html"}
 
 
+def explorer_views(visit, widths):
+    """(width, name, page) for every explorer page at each width, its figure drawn."""
+    for width in widths:
+        visit.page.set_viewport_size({"width": width, "height": 900})
+        for name, path in EXPLORER_PAGES.items():
+            page = visit.open(path)
+            page.wait_for_selector(".bookbuild-explorer svg")
+            yield width, name, page
+
+
 def test_explorers_fit_a_phone_and_keep_their_layout_on_a_wide_screen(browser, server):
     """At 390 px the panels stack and narrow, the line of numbers and titles wrap, legends go
     below: nothing needs sideways scrolling (a few pixels of axis padding aside). At 1400 px the
     layout is the one the book designed (panels side by side)."""
     visit = Visit(browser, server)
     try:
-        for width in (390, 1400):
-            visit.page.set_viewport_size({"width": width, "height": 900})
-            for name, path in EXPLORER_PAGES.items():
-                page = visit.open(path)
-                page.wait_for_selector(".bookbuild-explorer svg")
-                box = page.locator(".bookbuild-explorer").first
-                scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
-                if width == 390:
-                    assert scroll <= client + 10, (name, scroll, client)
-                else:
-                    assert scroll == client, (name, scroll, client)
-                    if name in ("step-size", "heavy-ball"):
-                        assert client > 600, (name, client)  # two panels side by side
+        for width, name, page in explorer_views(visit, (390, 1400)):
+            box = page.locator(".bookbuild-explorer").first
+            scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            if width == 390:
+                assert scroll <= client + 10, (name, scroll, client)
+            else:
+                assert scroll == client, (name, scroll, client)
+                if name in ("step-size", "heavy-ball"):
+                    assert client > 600, (name, client)  # two panels side by side
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()
@@ -667,16 +673,12 @@ def test_explorer_screenshots(browser, server, dark):
     ARTIFACTS.mkdir(exist_ok=True)
     visit = Visit(browser, server, dark=dark)
     try:
-        for width in (1400, 390):
-            visit.page.set_viewport_size({"width": width, "height": 900})
-            for name, path in EXPLORER_PAGES.items():
-                page = visit.open(path)
-                page.wait_for_selector(".bookbuild-explorer svg")
-                figure = page.locator(".bookbuild-explorer")
-                figure.scroll_into_view_if_needed()
-                target = ARTIFACTS / f"explorer-{name}-{width}px-{'dark' if dark else 'light'}.png"
-                figure.screenshot(path=str(target))
-                assert target.stat().st_size > 5_000
+        for width, name, page in explorer_views(visit, (1400, 390)):
+            figure = page.locator(".bookbuild-explorer")
+            figure.scroll_into_view_if_needed()
+            target = ARTIFACTS / f"explorer-{name}-{width}px-{'dark' if dark else 'light'}.png"
+            figure.screenshot(path=str(target))
+            assert target.stat().st_size > 5_000
         assert not visit.errors and not visit.foreign
     finally:
         visit.close()

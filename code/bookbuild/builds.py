@@ -165,14 +165,15 @@ _REF = re.compile(r"""<(?:img|object|embed|source|image)\b[^>]*?\b(?:src|data|hr
                   re.IGNORECASE)
 
 
-def _drawings(text: str, css_class: str) -> set[str]:
-    """The file names of the images of ``text`` that carry ``css_class``."""
-    found = set()
+def _drawings(text: str) -> dict[str, set[str]]:
+    """The file names of the images of ``text`` by the drawing class they carry
+    (:data:`NARROW_CLASS` or :data:`WIDE_CLASS`), in one pass over its ``<img>`` tags."""
+    found = {NARROW_CLASS: set(), WIDE_CLASS: set()}
     for tag in re.findall(r"<img\b[^>]*>", text, re.IGNORECASE):
-        if re.search(rf'class="[^"]*\b{css_class}\b', tag):
-            src = re.search(r'src="([^"]+)"', tag)
-            if src:
-                found.add(unquote(urlsplit(src[1]).path).rsplit("/", 1)[-1])
+        kind = re.search(rf'class="[^"]*\b({NARROW_CLASS}|{WIDE_CLASS})\b', tag)
+        src = re.search(r'src="([^"]+)"', tag)
+        if kind and src:
+            found[kind[1]].add(unquote(urlsplit(src[1]).path).rsplit("/", 1)[-1])
     return found
 
 
@@ -212,8 +213,9 @@ def page_weights(site) -> list[PageWeight]:
                     name = target.relative_to(site.resolve()).as_posix()
                     if found is images or name.startswith(own_data):
                         found[name] = target.stat().st_size
-        narrow, wide = (frozenset(name for name in images if name.rsplit("/", 1)[-1] in sources)
-                        for sources in (_drawings(text, NARROW_CLASS), _drawings(text, WIDE_CLASS)))
+        drawings = _drawings(text)
+        narrow, wide = (frozenset(name for name in images if name.rsplit("/", 1)[-1] in drawings[kind])
+                        for kind in (NARROW_CLASS, WIDE_CLASS))
         weights.append(PageWeight(page.relative_to(site).as_posix(), page.stat().st_size, images, data,
                                   narrow, wide))
     weights.sort(key=lambda w: (-w.total_bytes, w.page))
